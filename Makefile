@@ -1,0 +1,41 @@
+# Press Atlas. `make run` sets everything up, builds the sample and serves it;
+# `make test` runs the whole test suite.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= press_atlas.db
+SAMPLE := data/sample
+HOST ?= 127.0.0.1
+PORT ?= 8001
+
+.PHONY: install run build-sample serve test lock clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+build-sample: install
+	$(BIN)/press-atlas build $(SAMPLE) --db $(DB)
+
+serve: install
+	$(BIN)/press-atlas serve --db $(DB) --host $(HOST) --port $(PORT)
+
+run: build-sample serve
+
+test: install
+	$(BIN)/python -m pytest
+
+# Re-pin the whole tree after changing pyproject.toml.
+lock: install
+	{ echo "# The whole dependency tree, pinned: runtime and test. Regenerate with 'make lock'."; \
+	  echo "setuptools==$$($(BIN)/python -c 'import setuptools; print(setuptools.__version__)')"; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v '^press-atlas'; } > requirements.txt
+
+clean:
+	rm -rf $(VENV) $(DB) .pytest_cache

@@ -1,0 +1,201 @@
+"""Analyse one document on its own: raw bytes in, records out.
+
+`analyse` is a pure function of its RawDocument, so it can run in any
+process, in any order. It never raises for a bad document: whatever goes
+wrong becomes an error record naming the stage and the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zlib
+from dataclasses import dataclass, field
+
+from . import decode, extract, metadata
+from .read import RawDocument
+
+# JSON field names accepted for each article field, in order of preference.
+SYNONYMS = {
+    "url": ("url", "link", "href", "canonical_url", "source_url", "permalink"),
+    "html": ("html", "raw_html", "content_html", "body_html", "page"),
+    "text": ("text", "content", "body", "maintext", "article", "full_text", "story", "body_text"),
+    "title": ("title", "headline", "heading"),
+    "outlet": ("outlet", "source", "site", "site_name", "sitename", "publisher", "source_domain",
+               "domain", "media", "newspaper"),
+    "published": ("published", "date", "date_publish", "published_at", "publish_date",
+                  "pubdate", "date_published", "datetime", "timestamp", "time"),
+    "author": ("author", "authors", "byline", "creator", "creators"),
+    "language": ("language", "lang"),
+}
+
+_LOOKS_HTML = re.compile(r"<(?:p|div|article|html|body|br|span|h[1-6])\b", re.IGNORECASE)
+_DOMAIN = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+$", re.IGNORECASE)
+
+
+class DocumentError(Exception):
+    def __init__(self, stage: str, message: str):
+        super().__init__(message)
+        self.stage = stage
+        self.message = message
+
+
+@dataclass
+class Analysis:
+    source: dict
+    article: dict | None = None
+    paragraphs: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    outlet: tuple[str | None, str | None] | None = None  # (name, domain) as the page states them
+
+
+def article_id(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def analyse(doc: RawDocument) -> Analysis:
+    sha = hashlib.sha256(doc.data).hexdigest()
+    result = Analysis(
+        source={
+            "id": doc.source_id,
+            "path": doc.key,
+            "record": doc.record,
+            "format": doc.format,
+            "sha256": sha,
+            "size": len(doc.data),
+            "encoding": None,
+            "raw": zlib.compress(doc.data, 6),
+        }
+    )
+    try:
+        if doc.error:
+            raise DocumentError("read", doc.error)
+        if not doc.data.strip():
+            raise DocumentError("read", "the file is empty")
+        article = _extract(doc, result)
+    except DocumentError as exc:
+        result.errors.append(_error(doc, exc.stage, exc.message))
+        return result
+    except RecursionError:
+        result.errors.append(_error(doc, "extract", "the page is nested too deeply to parse"))
+        return result
+    except Exception as exc:  # noqa: BLE001 - a bug in a parser must not stop the run
+        result.errors.append(_error(doc, "extract", f"extraction failed: {type(exc).__name__}: {exc}"))
+        return result
+
+    aid = article_id(doc.data)
+    body_text = article.body_text
+    result.article = {
+        "id": aid,
+        "source": doc.source_id,
+        "outlet": None,  # assigned when outlets are linked across the corpus
+        "url": article.url,
+        "title": article.title,
+        "author": article.author,
+        "published": article.published,
+        "language": article.language or metadata.detect_language(body_text),
+        "body_markdown": article.body_markdown,
+        "body_text": body_text,
+        "word_count": len(body_text.split()),
+    }
+    result.paragraphs = [
+        {"id": f"{aid}-{i}", "article": aid, "position": i, "text": text}
+        for i, text in enumerate(article.paragraphs)
+    ]
+    if article.outlet_name or article.outlet_domain:
+        result.outlet = (article.outlet_name, article.outlet_domain)
+    return result
+
+
+def _error(doc: RawDocument, stage: str, message: str) -> dict:
+    where = f"line {doc.record}: " if doc.record else ""
+    return {"source": doc.source_id, "path": doc.key, "stage": stage, "message": where + message}
+
+
+def _extract(doc: RawDocument, result: Analysis) -> extract.Article:
+    if doc.format in ("jsonl", "json"):
+        return _from_record(doc, result)
+    try:
+        text, encoding = decode.decode(doc.data, doc.format)
+    except decode.DecodeError as exc:
+        raise DocumentError("decode", str(exc)) from None
+    result.source["encoding"] = encoding
+    try:
+        if doc.format == "html":
+            return extract.from_html(text)
+        return extract.from_text(text)
+    except extract.NoArticle as exc:
+        raise DocumentError("extract", str(exc)) from None
+
+
+def _first(record: dict, name: str):
+    for key in SYNONYMS[name]:
+        value = record.get(key)
+        if value not in (None, "", [], {}):
+            return value
+    return None
+
+
+def _as_text(value) -> str | None:
+    """A record value as a plain string: lists are joined, objects give their name."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("title") or value.get("url")
+    if isinstance(value, list):
+        parts = [_as_text(v) for v in value]
+        value = ", ".join(p for p in parts if p)
+    if value is None:
+        return None
+    value = " ".join(str(value).split())
+    return value or None
+
+
+def _from_record(doc: RawDocument, result: Analysis) -> extract.Article:
+    try:
+        text = doc.data.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        text, encoding = decode.decode(doc.data, "text")
+    result.source["encoding"] = encoding
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DocumentError("parse", f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise DocumentError("parse", "the JSON is nested too deeply") from None
+    if not isinstance(record, dict):
+        raise DocumentError("parse", f"a JSON {type(record).__name__}, not an object with article fields")
+
+    url = _as_text(_first(record, "url"))
+    title = _as_text(_first(record, "title"))
+    html = _first(record, "html")
+    body = _first(record, "text")
+    try:
+        if isinstance(html, str) and html.strip():
+            article = extract.from_html(decode.repair(html), url=url)
+        elif isinstance(body, str) and body.strip():
+            body = decode.repair(body)
+            if _LOOKS_HTML.search(body[:5000]):
+                article = extract.from_html(body, url=url)
+            else:
+                article = extract.from_text(body, url=url, title=title)
+        else:
+            names = ", ".join(SYNONYMS["html"][:1] + SYNONYMS["text"][:4])
+            raise DocumentError("extract", f"the record has no article text (expected one of: {names})")
+    except extract.NoArticle as exc:
+        raise DocumentError("extract", str(exc)) from None
+
+    # What the record states explicitly wins over what was inferred from the page.
+    article.title = title or article.title
+    article.author = _as_text(_first(record, "author")) or article.author
+    article.published = metadata.iso_date(_first(record, "published")) or article.published
+    article.language = _as_text(_first(record, "language")) or article.language
+    outlet = _as_text(_first(record, "outlet"))
+    if outlet:
+        if _DOMAIN.match(outlet):
+            article.outlet_domain = outlet.lower().removeprefix("www.")
+        else:
+            article.outlet_name = outlet
+    return article

@@ -1,0 +1,79 @@
+"""Build: read -> analyse (in parallel) -> link and write -> rename into place."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .analyse import Analysis, analyse
+from .read import RawDocument, ReadStats, discover, read_sources
+from .write import Writer, temp_path_for
+
+
+@dataclass
+class Summary:
+    documents: int
+    articles: int
+    errors: int
+    skipped: int
+    db_path: Path
+
+    def line(self) -> str:
+        skipped = ""
+        if self.skipped:
+            files = "file" if self.skipped == 1 else "files"
+            skipped = f", {self.skipped} {files} skipped (not an input format)"
+        return (f"Read {self.documents} documents: {self.articles} articles written, "
+                f"{self.errors} errors{skipped} -> {self.db_path}")
+
+
+def _analysed(docs: Iterable[RawDocument], workers: int) -> Iterator[Analysis]:
+    """Analyses in input order, from `workers` processes."""
+    if workers <= 1:
+        yield from map(analyse, docs)
+        return
+    ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    with ctx.Pool(workers) as pool:
+        yield from pool.imap(analyse, docs, chunksize=4)
+
+
+def build(
+    sources: list[str],
+    db_path: Path | str,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Summary:
+    """Build the database at db_path from the SOURCE files and folders.
+
+    `progress` is called with the number of input bytes each document took.
+    """
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path_for(db_path)
+    stats = ReadStats()
+    writer = Writer(tmp)
+    try:
+        for analysis in _analysed(read_sources(sources, stats), workers):
+            writer.add(analysis)
+            if progress:
+                progress(analysis.source["size"] + 1)
+        writer.finish()
+        os.replace(tmp, db_path)
+    except BaseException:
+        writer.abort()
+        raise
+    return Summary(writer.documents, writer.articles, writer.errors, stats.skipped, db_path)
+
+
+def input_size(sources: list[str]) -> int:
+    """Total bytes of the input files, for a progress bar."""
+    total = 0
+    for path, _key in discover(sources):
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass
+    return total

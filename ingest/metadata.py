@@ -1,0 +1,273 @@
+"""Metadata: titles, bylines, dates, language and outlet from what a page says.
+
+A value the page does not state stays None: dates keep only the precision
+they were given (a year and month give "2024-12", never an invented day).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+_MONTHS = {
+    m.lower(): i
+    for i, names in enumerate(
+        [
+            ("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"),
+            ("May",), ("June", "Jun"), ("July", "Jul"), ("August", "Aug"),
+            ("September", "Sep", "Sept"), ("October", "Oct"), ("November", "Nov"),
+            ("December", "Dec"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)?"
+_TIME = r"(?:,?\s+(?:at\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?)?"
+_TZ = r"(?:\s*(?P<tz>GMT|UTC|Z))?"
+
+_DATE_PATTERNS = [
+    re.compile(
+        r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
+        r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
+        r"(?P<offset>Z|[+-]\d{2}:?\d{2})?)?"
+    ),
+    re.compile(_WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mname>" + _MONTH_RE
+               + r")\.?,?\s+(?P<year>\d{4})" + _TIME + _TZ, re.IGNORECASE),
+    re.compile(_WEEKDAY + r"(?P<mname>" + _MONTH_RE + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})"
+               + _TIME + _TZ, re.IGNORECASE),
+]
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    try:
+        datetime(year, month, day)
+    except ValueError:
+        return False
+    return 1800 <= year <= 2200
+
+
+def find_date(text: str) -> str | None:
+    """The first date stated in `text`, as ISO 8601, or None."""
+    for pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            g = m.groupdict()
+            year = int(g["year"])
+            month = int(g["month"]) if g.get("month") else _MONTHS[g["mname"].lower().rstrip(".")]
+            day = int(g["day"])
+            if not _valid(year, month, day):
+                continue
+            iso = f"{year:04d}-{month:02d}-{day:02d}"
+            if g.get("hour") is None:
+                return iso
+            hour, minute = int(g["hour"]), int(g["minute"])
+            ampm = (g.get("ampm") or "").replace(".", "").lower()
+            if ampm == "pm" and hour < 12:
+                hour += 12
+            elif ampm == "am" and hour == 12:
+                hour = 0
+            if hour > 23 or minute > 59:
+                return iso
+            iso += f"T{hour:02d}:{minute:02d}"
+            if g.get("second"):
+                iso += f":{int(g['second']):02d}"
+            offset = g.get("offset") or ("Z" if g.get("tz") else None)
+            if offset:
+                if offset != "Z" and ":" not in offset:
+                    offset = offset[:3] + ":" + offset[3:]
+                iso += offset
+            return iso
+    return None
+
+
+_YEAR_MONTH = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})$")
+
+
+def iso_date(value) -> str | None:
+    """Normalise a date value from metadata (string or number) to ISO 8601."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        if 0 < value < 10**11:  # a Unix timestamp in seconds
+            return datetime.utcfromtimestamp(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    found = find_date(text)
+    if found:
+        return found
+    m = _YEAR_MONTH.match(text)
+    if m and 1 <= int(m["month"]) <= 12:
+        return text
+    return _dateutil(text)
+
+
+def _dateutil(text: str) -> str | None:
+    """Last resort: dateutil, keeping only the fields the text really gave."""
+    from dateutil import parser
+
+    if len(text) > 64 or not re.search(r"\d{4}", text):
+        return None
+    try:
+        a = parser.parse(text, default=datetime(1904, 1, 1, 0, 0, 0))
+        b = parser.parse(text, default=datetime(1908, 2, 2, 1, 1, 1))
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if a.year != b.year or not 1800 <= a.year <= 2200:
+        return None
+    if a.month != b.month:
+        return f"{a.year:04d}"
+    if a.day != b.day:
+        return f"{a.year:04d}-{a.month:02d}"
+    iso = f"{a.year:04d}-{a.month:02d}-{a.day:02d}"
+    if a.hour == b.hour and a.minute == b.minute:
+        iso += f"T{a.hour:02d}:{a.minute:02d}"
+    return iso
+
+
+# --- plain-text pages --------------------------------------------------------
+
+_FURNITURE = re.compile(
+    r"\b(cookies?|notifications?|sign (?:up|in)|log ?in|subscribe|newsletter|jump to|skip to|"
+    r"menu|advertisement|create new|privacy|accept|search|share|follow us|donat\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def find_title(paragraphs: list[str], window: int = 40) -> int | None:
+    """Index of the line that is the article's title in a text dump.
+
+    In order of preference: a plausible headline followed within a few lines
+    by a byline or a date line; one the page repeats (forum reposts repeat
+    the headline; captions, which repeat too, end in a credit); the first.
+    """
+    head = paragraphs[:window]
+    counts: dict[str, int] = {}
+
+    def _is_standfirst(line: str, before: str) -> bool:
+        return len(line.split()) >= 16 and len(line.split()) > len(before.split())
+
+    for p in paragraphs:
+        counts[p] = counts.get(p, 0) + 1
+
+    def plausible(p: str) -> bool:
+        words = p.split()
+        return (4 <= len(words) <= 30 and len(p) <= 250 and not p.endswith((".", ")"))
+                and not _FURNITURE.search(p) and not is_byline_or_date(p))
+
+    candidates = [i for i, p in enumerate(head) if plausible(p)]
+    for d, line in enumerate(head):
+        if is_byline_or_date(line):
+            above = [i for i in candidates if d - 4 <= i < d]
+            if len(above) >= 2 and _is_standfirst(head[above[-1]], head[above[-2]]):
+                return above[-2]
+            if above:
+                return above[-1]
+    for i in candidates:
+        if counts[head[i]] > 1:
+            return i
+    return candidates[0] if candidates else None
+
+
+_BY = re.compile(r"^(?:by|par|von|por|di)\s+(?P<name>[^\d,|•]{3,80}?)(?:\s+(?:in|en|em|à|in)\s+[A-Z][\w -]+)?(?:\s*[,|•].*)?$",
+                 re.IGNORECASE)
+_NOT_A_NAME = re.compile(
+    r"\b(posts?|comments?|share|related|recommended|advertisement|read|more|latest|news|"
+    r"updates?|stories|home|menu|search|subscribe|sign|login|support|donate|newsletter|"
+    r"live|breaking|video|photos?|opinion|politics|world|business|culture|sport)\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"^[A-ZÀ-Ý][\w'’.-]+(?:\s+(?:[A-ZÀ-Ý][\w'’.-]+|de|da|do|dos|van|von|der|al|bin|la|le)){1,4}$")
+
+
+def byline(head: list[str]) -> str | None:
+    """An author named in a "By X" line, or a bare name line next to a date line."""
+    for i, line in enumerate(head):
+        m = _BY.match(line)
+        if m and _NAME.match(m["name"].strip()) and not _NOT_A_NAME.search(m["name"]):
+            return m["name"].strip()
+        if _bare_name(line):
+            neighbours = head[max(0, i - 1):i] + head[i + 1:i + 2]
+            if any(_is_date_line(n) for n in neighbours):
+                return line
+    return None
+
+
+def _bare_name(line: str) -> bool:
+    return len(line) < 60 and bool(_NAME.match(line)) and not _NOT_A_NAME.search(line)
+
+
+def _is_date_line(line: str) -> bool:
+    return len(line.split()) <= 12 and find_date(line) is not None
+
+
+def date_line(head: list[str]) -> str | None:
+    for line in head:
+        if _is_date_line(line):
+            return find_date(line)
+    return None
+
+
+def is_byline_or_date(line: str) -> bool:
+    return _is_date_line(line) or bool(_BY.match(line) and len(line.split()) <= 8)
+
+
+_OUTLET_PATTERNS = [
+    # (pattern, group is a domain?)
+    (re.compile(r"\bFollow\s+(?P<v>[\w.-]+\.[a-z]{2,})\s+on Google News", re.IGNORECASE), True),
+    (re.compile(r"\b(?:notifications|alerts|updates) from\s+(?P<v>(?:The\s+)?[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,3})"), False),
+    (re.compile(r"(?:©|\(c\)|Copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?P<v>(?:The\s+)?[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’-]*){0,3})"), False),
+    (re.compile(r"Comments on this (?:blog|site) are not posted by\s+(?P<v>[A-Z][\w.-]+)", re.IGNORECASE), False),
+]
+_WEBMAIL = {"gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "protonmail.com", "aol.com",
+            "icloud.com", "mail.ru", "yandex.ru", "gmx.de", "live.com"}
+_EMAIL = re.compile(r"[\w.+-]+@(?P<v>[\w-]+(?:\.[\w-]+)+)")
+
+
+_LEGAL_SUFFIX = re.compile(r"[,\s]+(?:Ltd|Lda|Limited|Inc|LLC|plc|GmbH|S\.?A|S\.?L|AG|Media Group|Group)\.?$",
+                           re.IGNORECASE)
+
+
+def outlet_from_text(paragraphs: list[str]) -> tuple[str | None, str | None]:
+    """(name, domain) of the outlet, from lines such as "Follow X on Google News",
+    "notifications from X", copyright lines or a contact address."""
+    name = domain = None
+    for p in paragraphs:
+        for pattern, is_domain in _OUTLET_PATTERNS:
+            m = pattern.search(p)
+            if not m:
+                continue
+            value = m["v"].strip(" .")
+            if is_domain and domain is None:
+                domain = value.lower().removeprefix("www.")
+            elif not is_domain and name is None and value.lower() not in {"all", "the", "copyright"}:
+                name = _LEGAL_SUFFIX.sub("", value)
+        if domain is None:
+            for m in _EMAIL.finditer(p):
+                d = m["v"].lower()
+                if d not in _WEBMAIL:
+                    domain = d
+                    break
+    return name, domain
+
+
+# --- language ----------------------------------------------------------------
+
+_HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([a-zA-Z]{2,3})\b", re.IGNORECASE)
+
+
+def html_language(html: str) -> str | None:
+    m = _HTML_LANG.search(html[:5000])
+    return m.group(1).lower() if m else None
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the body text, or None when it is too short to tell."""
+    if len(text.split()) < 20:
+        return None
+    import py3langid
+
+    lang, _score = py3langid.classify(text[:5000])
+    return lang

@@ -1,0 +1,110 @@
+"""The database schema, in one place.
+
+Every table the build writes is declared here: columns and their types,
+primary keys, foreign keys (so Datasette shows labels), indexes and the
+full-text indexes built after the bulk load. The writer creates tables
+from these declarations and nothing else creates tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: dict[str, type]
+    pk: str = "id"
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()
+    indexes: tuple[tuple[str, ...], ...] = ()
+    # Columns indexed by FTS5, built after the bulk load.
+    fts: tuple[str, ...] = ()
+    not_null: frozenset[str] = field(default_factory=frozenset)
+
+
+SOURCES = Table(
+    "sources",
+    {
+        "id": str,  # stable: hash of the source key (path, plus line for JSON Lines)
+        "path": str,  # path as given, relative to the SOURCE argument's parent
+        "record": int,  # line number in a JSON Lines file, else null
+        "format": str,  # html, text or jsonl
+        "sha256": str,  # of the raw bytes as received
+        "size": int,  # bytes
+        "encoding": str,  # detected text encoding
+        "raw": bytes,  # the raw bytes, zlib-compressed
+    },
+    indexes=(("sha256",),),
+    not_null=frozenset({"path", "format", "sha256", "size"}),
+)
+
+OUTLETS = Table(
+    "outlets",
+    {
+        "id": str,  # slug of the domain or name
+        "name": str,
+        "domain": str,
+        "article_count": int,
+    },
+    not_null=frozenset({"name"}),
+)
+
+ARTICLES = Table(
+    "articles",
+    {
+        "id": str,  # stable: derived from the raw bytes' sha256
+        "source": str,
+        "outlet": str,
+        "url": str,
+        "title": str,
+        "author": str,
+        "published": str,  # ISO 8601 date or datetime, as precise as the page says
+        "language": str,  # ISO 639-1
+        "body_markdown": str,
+        "body_text": str,
+        "word_count": int,
+    },
+    foreign_keys=(("source", "sources", "id"), ("outlet", "outlets", "id")),
+    indexes=(("outlet",), ("published",), ("author",), ("source",)),
+    fts=("title", "body_text"),
+    not_null=frozenset({"source", "body_text"}),
+)
+
+PARAGRAPHS = Table(
+    "paragraphs",
+    {
+        "id": str,  # article id + position
+        "article": str,
+        "position": int,  # 0-based order in the article
+        "text": str,
+    },
+    foreign_keys=(("article", "articles", "id"),),
+    indexes=(("article", "position"),),
+    fts=("text",),
+    not_null=frozenset({"article", "position", "text"}),
+)
+
+INGEST_ERRORS = Table(
+    "ingest_errors",
+    {
+        "id": int,
+        "source": str,
+        "path": str,
+        "stage": str,  # read, decode, parse, extract, analyse
+        "message": str,
+    },
+    foreign_keys=(("source", "sources", "id"),),
+    indexes=(("stage",),),
+    not_null=frozenset({"stage", "message"}),
+)
+
+# Order matters: referenced tables first.
+TABLES = (SOURCES, OUTLETS, ARTICLES, PARAGRAPHS, INGEST_ERRORS)
+TABLES_BY_NAME = {t.name: t for t in TABLES}
+
+# FTS5 tokenizer: Porter stemming over unicode61 with diacritics folded, so
+# "Goncalves" finds "Gonçalves" and "deploy" finds "deployed".
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"

@@ -1,0 +1,112 @@
+"""Write: records into a new SQLite database, in bulk, then FTS and indexes.
+
+The database is built in a temporary file beside the target and renamed
+into place only when complete, so a failed or interrupted build leaves the
+previous database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlite_utils
+
+from . import link, schema
+from .analyse import Analysis
+
+BATCH = 500
+
+
+def temp_path_for(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{os.getpid()}.building")
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    for table in schema.TABLES:
+        db[table.name].create(
+            table.columns,
+            pk=table.pk,
+            foreign_keys=list(table.foreign_keys),
+            not_null=set(table.not_null),
+        )
+    db["_outlet_claims"].create({"article": str, "name": str, "domain": str})
+
+
+class Writer:
+    """Collects analyses and writes them in batches."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        if path.exists():
+            path.unlink()
+        self.db = sqlite_utils.Database(path)
+        # The file is private until renamed: durability comes from the rename.
+        self.db.execute("pragma journal_mode = off")
+        self.db.execute("pragma synchronous = off")
+        create_tables(self.db)
+        self._rows: dict[str, list[dict]] = {t.name: [] for t in schema.TABLES}
+        self._rows["_outlet_claims"] = []
+        self._first_source_of: dict[str, str] = {}  # article id -> path that gave it
+        self.articles = 0
+        self.errors = 0
+        self.documents = 0
+
+    def add(self, analysis: Analysis) -> None:
+        self.documents += 1
+        self._rows["sources"].append(analysis.source)
+        self._rows["ingest_errors"].extend(analysis.errors)
+        self.errors += len(analysis.errors)
+        article = analysis.article
+        if article is not None:
+            first = self._first_source_of.get(article["id"])
+            if first is not None:
+                self.errors += 1
+                self._rows["ingest_errors"].append({
+                    "source": analysis.source["id"],
+                    "path": analysis.source["path"],
+                    "stage": "dedupe",
+                    "message": f"the same bytes as {first}: kept once, as article {article['id']}",
+                })
+            else:
+                self._first_source_of[article["id"]] = analysis.source["path"]
+                self.articles += 1
+                self._rows["articles"].append(article)
+                self._rows["paragraphs"].extend(analysis.paragraphs)
+                if analysis.outlet:
+                    name, domain = analysis.outlet
+                    self._rows["_outlet_claims"].append(
+                        {"article": article["id"], "name": name, "domain": domain})
+        if len(self._rows["sources"]) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        with self.db.conn:
+            for name, rows in self._rows.items():
+                if rows:
+                    self.db[name].insert_all(rows, batch_size=BATCH)
+                    rows.clear()
+
+    def finish(self) -> None:
+        """Link across the corpus, build FTS and indexes, and close."""
+        self.flush()
+        with self.db.conn:
+            link.link_outlets(self.db)
+        for table in schema.TABLES:
+            for columns in table.indexes:
+                self.db[table.name].create_index(list(columns), if_not_exists=True)
+            if table.fts:
+                self.db[table.name].enable_fts(
+                    list(table.fts), tokenize=schema.FTS_TOKENIZE, create_triggers=False
+                )
+        self.db.execute(f"pragma user_version = {schema.SCHEMA_VERSION}")
+        self.db.execute("analyze")
+        self.db.execute("pragma journal_mode = delete")
+        self.db.conn.commit()
+        self.db.close()
+
+    def abort(self) -> None:
+        try:
+            self.db.close()
+        finally:
+            self.path.unlink(missing_ok=True)
