@@ -198,11 +198,35 @@ def _is_prose(paragraph: str) -> bool:
     return len(words) > 3 or paragraph.endswith(_TERMINAL)
 
 
+def _is_long_prose(paragraph: str) -> bool:
+    return len(paragraph.split()) >= 25 and paragraph.endswith(_TERMINAL)
+
+
+def _headline_like(paragraph: str) -> bool:
+    words = paragraph.split()
+    return 0 < len(words) <= 20 and (not paragraph.endswith(".") or len(words) <= 12)
+
+
+def locate_title(paragraphs: list[str], title: str | None) -> int | None:
+    """Index of the title line, or None. Only what stands above it is dropped,
+    so a guess with real prose above it is rejected."""
+    if title is not None:
+        return _find_line(paragraphs, title)
+    index = metadata.find_title(paragraphs)
+    if index is not None and any(_is_long_prose(p) and not metadata.is_furniture(p)
+                                 for p in paragraphs[:index]):
+        index = None
+    if index is None and len(paragraphs) > 1 and _headline_like(paragraphs[0]) \
+            and not _is_long_prose(paragraphs[0]):
+        index = 0
+    return index
+
+
 def from_text(text: str, url: str | None = None, title: str | None = None) -> Article:
     paragraphs = text_paragraphs(text)
     if not paragraphs:
         raise NoArticle("the text is empty")
-    title_index = metadata.find_title(paragraphs) if title is None else _find_line(paragraphs, title)
+    title_index = locate_title(paragraphs, title)
     if title is None and title_index is not None:
         title = paragraphs[title_index]
     start = title_index + 1 if title_index is not None else 0

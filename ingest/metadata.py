@@ -136,6 +136,11 @@ _FURNITURE = re.compile(
 )
 
 
+def is_furniture(line: str) -> bool:
+    """Does the line use the vocabulary of page furniture (banners, prompts)?"""
+    return bool(_FURNITURE.search(line))
+
+
 def find_title(paragraphs: list[str], window: int = 40) -> int | None:
     """Index of the line that is the article's title in a text dump.
 
