@@ -2,7 +2,8 @@
 
 Order of evidence: a byte-order mark; UTF-16 without a BOM (NUL bytes on
 every other position); strict UTF-8; the charset an HTML page declares;
-charset-normalizer's best guess. Text that was decoded with the wrong
+chardet's guess (charset-normalizer, tried first, mistook
+Shift-JIS for UTF-16 even on long texts). Text that was decoded with the wrong
 codec somewhere upstream ("Zelenskyâ€™s") is repaired with ftfy, which
 only touches sequences that are clearly mojibake.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import codecs
 import re
 
-import charset_normalizer
+import chardet
 import ftfy
 
 _BOMS = (
@@ -100,9 +101,15 @@ def detect(data: bytes, fmt: str) -> str:
                 return declared
             except (UnicodeDecodeError, LookupError):
                 pass
-    best = charset_normalizer.from_bytes(data[:200_000]).best()
-    if best is not None and best.encoding:
-        return codecs.lookup(best.encoding).name
+    guess = chardet.detect(data[:100_000]).get("encoding")
+    if guess:
+        try:
+            name = codecs.lookup(guess).name
+        except LookupError:
+            name = None
+        if name:
+            # chardet names Western text ISO-8859-1; browsers read that as cp1252.
+            return "cp1252" if name in ("latin_1", "iso8859-1", "ascii") else name
     return "cp1252"
 
 

@@ -1,0 +1,176 @@
+"""press-atlas build: every document accounted for, stable ids, atomic writes."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SAMPLE, build, expected_documents, rows
+from ingest import write
+from ingest.cli import cli
+from ingest.schema import TABLES
+
+
+def accounted(db) -> dict[str, str]:
+    """Map each source path to 'article', 'error' or 'lost'."""
+    result = {}
+    for path, articles, errors in rows(db, """
+        select s.path,
+          (select count(*) from articles a where a.source = s.id),
+          (select count(*) from ingest_errors e where e.source = s.id)
+        from sources s
+    """):
+        result[path] = "article" if articles else "error" if errors else "lost"
+    return result
+
+
+@pytest.mark.parametrize("corpus", ["seeds", "sample"])
+def test_every_input_is_an_article_or_an_error(corpus, request):
+    folder = request.getfixturevalue("seeds") if corpus == "seeds" else SAMPLE
+    db = request.getfixturevalue(f"{corpus}_db")
+    outcome = accounted(db)
+    assert set(outcome) == expected_documents(folder)
+    assert "lost" not in outcome.values()
+    # Each error row names its document and says why in words.
+    for path, stage, message in rows(db, "select path, stage, message from ingest_errors"):
+        assert path in outcome and stage and len(message) > 10
+
+
+def test_seeds_all_become_articles(seeds_db):
+    assert set(accounted(seeds_db).values()) == {"article"}
+    assert rows(seeds_db, "select count(*) from articles")[0][0] == 5
+
+
+def test_sample_errors_are_the_broken_records(sample_db):
+    errors = dict(rows(sample_db, "select path, stage from ingest_errors"))
+    assert errors == {"sample/jsonl/feed.jsonl#L4": "parse", "sample/jsonl/feed.jsonl#L5": "extract"}
+    message = rows(sample_db, "select message from ingest_errors where stage = 'parse'")[0][0]
+    assert message.startswith("line 4: not valid JSON")
+
+
+def test_summary_line(tmp_path):
+    db = tmp_path / "s.db"
+    result = CliRunner().invoke(cli, ["build", str(SAMPLE), "--db", str(db)])
+    assert result.exit_code == 0
+    last = result.output.strip().splitlines()[-1]
+    m = re.match(r"Read (\d+) documents: (\d+) articles written, (\d+) errors", last)
+    assert m, last
+    documents, articles, errors = map(int, m.groups())
+    assert documents == len(expected_documents(SAMPLE))
+    assert articles == rows(db, "select count(*) from articles")[0][0]
+    assert errors == rows(db, "select count(*) from ingest_errors")[0][0]
+    assert articles + errors == documents
+
+
+def dump(db) -> dict[str, list]:
+    conn = sqlite3.connect(db)
+    try:
+        return {t.name: conn.execute(f"select * from [{t.name}] order by 1").fetchall() for t in TABLES}
+    finally:
+        conn.close()
+
+
+def test_second_build_gives_same_ids_and_content(tmp_path, seeds, site_db):
+    again = build(tmp_path, seeds, SAMPLE, name="again.db")
+    first, second = dump(site_db), dump(again)
+    assert [r[0] for r in first["articles"]] == [r[0] for r in second["articles"]]
+    assert first == second
+
+
+def test_ids_do_not_depend_on_how_the_folder_is_named(tmp_path, seeds, seeds_db):
+    """Article ids come from the content: the same files from another place
+    keep their ids."""
+    copy = tmp_path / "elsewhere"
+    copy.mkdir()
+    for f in seeds.iterdir():
+        (copy / f.name).write_bytes(f.read_bytes())
+    other = build(tmp_path, copy, name="other.db")
+    assert rows(other, "select id from articles order by id") == rows(seeds_db, "select id from articles order by id")
+
+
+def test_fts_finds_kovalenko_exactly_where_he_is_mentioned(seeds, site_db):
+    mentioned = {f"seeds/{f.name}" for f in seeds.iterdir() if "Kovalenko" in f.read_text("utf-8")}
+    assert mentioned, "the seeds mention Kovalenko"
+    expected = {r[0] for r in rows(site_db, "select a.id from articles a join sources s on s.id = a.source "
+                                             f"where s.path in ({','.join('?' * len(mentioned))})",
+                                   tuple(mentioned))}
+    by_article = {r[0] for r in rows(site_db, "select a.id from articles_fts f join articles a "
+                                              "on a.rowid = f.rowid where articles_fts match 'Kovalenko'")}
+    by_paragraph = {r[0] for r in rows(site_db, "select p.article from paragraphs_fts f join paragraphs p "
+                                                "on p.rowid = f.rowid where paragraphs_fts match 'Kovalenko'")}
+    assert by_article == expected
+    assert by_paragraph == expected
+
+
+def test_foreign_keys_are_declared(seeds_db):
+    conn = sqlite3.connect(seeds_db)
+    fks = {(t, r[3], r[2]) for t in ("articles", "paragraphs", "ingest_errors")
+           for r in conn.execute(f"pragma foreign_key_list({t})")}
+    assert ("articles", "source", "sources") in fks
+    assert ("articles", "outlet", "outlets") in fks
+    assert ("paragraphs", "article", "articles") in fks
+    # And every reference resolves.
+    assert conn.execute("pragma foreign_key_check").fetchall() == []
+
+
+def test_raw_input_is_kept(seeds, seeds_db):
+    import zlib
+
+    for path, raw, sha in rows(seeds_db, "select path, raw, sha256 from sources"):
+        original = (seeds.parent / path).read_bytes()
+        assert zlib.decompress(raw) == original
+        import hashlib
+        assert hashlib.sha256(original).hexdigest() == sha
+
+
+def test_failed_build_leaves_previous_database_untouched(tmp_path, monkeypatch):
+    db = build(tmp_path, SAMPLE, name="atlas.db")
+    before = db.read_bytes()
+
+    def explode(self):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(write.Writer, "finish", explode)
+    result = CliRunner().invoke(cli, ["build", str(SAMPLE), "--db", str(db)])
+    assert result.exit_code != 0
+    assert db.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["atlas.db"]
+
+
+def test_missing_source_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(cli, ["build", str(tmp_path / "nope"), "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 2
+    assert "no such file or folder" in result.output
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_parallel_build_matches_serial(tmp_path, site_db, seeds):
+    parallel = build(tmp_path, seeds, SAMPLE, name="parallel.db", args=("--workers", "2"))
+    assert dump(parallel) == dump(site_db)
+
+
+def test_unreadable_and_odd_files_become_errors(tmp_path):
+    corpus = tmp_path / "odd"
+    corpus.mkdir()
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.html").write_bytes(bytes(range(256)) * 64)
+    (corpus / "loop.txt").symlink_to(corpus / "loop.txt")
+    (corpus / "good.txt").write_text("A headline about the harbour\n\n" + "The harbour wall held. " * 20)
+    (corpus / "notes.md").write_text("not an input format")
+    locked = corpus / "locked.txt"
+    locked.write_text("secret")
+    locked.chmod(0)
+    db = build(tmp_path, corpus)
+    stages = dict(rows(db, "select path, message from ingest_errors"))
+    assert set(accounted(db)) == {"odd/empty.txt", "odd/binary.html", "odd/loop.txt", "odd/good.txt",
+                                  "odd/locked.txt"}
+    assert "empty" in stages["odd/empty.txt"]
+    assert "binary" in stages["odd/binary.html"]
+    assert "symlink" in stages["odd/loop.txt"] or "loop" in stages["odd/loop.txt"]
+    if os.geteuid() != 0:  # root reads anything
+        assert "permission" in stages["odd/locked.txt"]
+    assert accounted(db)["odd/good.txt"] == "article"

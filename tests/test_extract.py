@@ -1,0 +1,192 @@
+"""Decoding, extraction and metadata on short texts and on the real files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import SAMPLE, rows
+from ingest import decode, extract, metadata
+from ingest.analyse import analyse
+from ingest.read import RawDocument
+
+
+# --- decoding -----------------------------------------------------------------
+
+def test_cp1252_page_with_declared_charset():
+    data = (SAMPLE / "html" / "atlantic-courier-aveiro-wall-built-to-last.html").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    text, encoding = decode.decode(data, "html")
+    assert encoding == "cp1252"
+    assert "Gonçalves" in text and "Aveiro’s" in text
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-8-sig", "shift_jis", "latin-1"])
+def test_encodings_round_trip(codec):
+    original = "Le maire a déclaré : « la digue a cédé »." if codec != "shift_jis" else "防波堤が決壊した。住民は避難した。"
+    text, _ = decode.decode(original.encode(codec) * 3, "text")
+    assert text == original * 3
+
+
+def test_mojibake_is_repaired():
+    broken = "Zelenskyâ€™s address"
+    assert decode.repair(broken) == "Zelensky’s address"
+    # ...and good text with curly quotes and accents is left alone.
+    good = "“Não”, disse Gonçalves — ‘já’."
+    assert decode.repair(good) == good
+
+
+def test_binary_is_refused():
+    with pytest.raises(decode.DecodeError, match="binary"):
+        decode.decode(bytes(range(256)) * 10, "html")
+
+
+def test_nul_bytes_are_dropped():
+    text, _ = decode.decode(b"The wall\x00 held.", "text")
+    assert text == "The wall held."
+
+
+# --- plain text -----------------------------------------------------------------
+
+def test_hard_wrapped_lines_are_rejoined():
+    text = (
+        "Mayor says wall will be rebuilt\n"
+        "The mayor said on Tuesday that the sea wall would be\n"
+        "rebuilt before winter, and that the town would pay.\n"
+        '"Today,\n'
+        "we start again. Nobody will be left behind,\"\n"
+        "she said.\n"
+        "Repairs begin next week.\n"
+    )
+    paragraphs = extract.text_paragraphs(text)
+    assert paragraphs == [
+        "Mayor says wall will be rebuilt",
+        "The mayor said on Tuesday that the sea wall would be rebuilt before winter, and that the town would pay.",
+        '"Today, we start again. Nobody will be left behind," she said.',
+        "Repairs begin next week.",
+    ]
+
+
+def test_seed_blog_repost_quote_is_one_paragraph(seeds):
+    text = next(seeds.glob("003_*.txt")).read_text("utf-8")
+    article = extract.from_text(text)
+    assert article.title == "Zelenskiy says Russia is deploying more North Korean troops in its Kursk region"
+    assert any(p.startswith('"Today, we already have preliminary data that the Russians have begun to use '
+                            'North Korean soldiers in their assaults.') for p in article.paragraphs)
+
+
+def test_seed_titles_bylines_and_dates(seeds_db, seeds):
+    found = {path.split("/")[-1][:3]: (title, author, published) for path, title, author, published in rows(
+        seeds_db, "select s.path, a.title, a.author, a.published from articles a join sources s on s.id = a.source")}
+    assert found["004"] == ("Russia has begun using North Korean troops in significant numbers in Ukraine, "
+                            "Zelensky says", "Namita Singh", "2024-12-16T06:04Z")
+    assert found["001"][0] == "Growing No of North Korean Troops on Battlefield, Zelenskiy Says"
+    assert found["002"][0] == "Zelensky announced Russia's involvement of North Korean military in the fighting in Kursk"
+    # What the page does not state stays empty.
+    assert found["001"][1:] == (None, None)
+
+
+def test_text_above_the_title_is_dropped_but_prose_never_is(seeds):
+    article = extract.from_text(next(seeds.glob("004_*.txt")).read_text("utf-8"))
+    assert not any("notifications" in p.lower() for p in article.paragraphs)
+    assert article.paragraphs[-1] != article.title
+    # A dump whose first line is its title and whose body follows.
+    plain = "Trump, Carson flop with Jewish Republicans.\n\n" + ("Donald Trump joked about it. " * 12)
+    article = extract.from_text(plain)
+    assert article.title == "Trump, Carson flop with Jewish Republicans."
+    assert article.paragraphs and article.paragraphs[0].startswith("Donald Trump joked")
+
+
+# --- metadata -----------------------------------------------------------------
+
+@pytest.mark.parametrize("value, iso", [
+    ("Monday 16 December 2024 06:04 GMT", "2024-12-16T06:04Z"),
+    ("Wednesday 15 October 2025 08:40 WEST", "2025-10-15T08:40"),
+    ("Posted by coastkeeper on October 14, 2025 | 3 Comments", "2025-10-14"),
+    ("2025-10-15T18:30:00+01:00", "2025-10-15T18:30:00+01:00"),
+    ("15 Oct 2025", "2025-10-15"),
+    ("2025-10", "2025-10"),
+    ("October 2025", "2025-10"),
+    ("2025", "2025"),
+    ("next Tuesday", None),
+    ("31 February 2025", None),
+    ("", None),
+])
+def test_dates_keep_only_the_precision_given(value, iso):
+    assert metadata.iso_date(value) == iso
+
+
+def test_outlet_from_text_lines():
+    assert metadata.outlet_from_text(["Follow tovima.com on Google News to keep up"]) == (None, "tovima.com")
+    assert metadata.outlet_from_text(["Stay up to date with notifications from The Independent"]) == (
+        "The Independent", None)
+    assert metadata.outlet_from_text(["© 2025 Meridian Post Media Ltd. All rights reserved."])[0] == "Meridian Post Media"
+    # A webmail address says nothing about the outlet.
+    assert metadata.outlet_from_text(["Email us on; olomoinfo@gmail.com"]) == (None, None)
+
+
+# --- HTML -------------------------------------------------------------------------
+
+def test_html_keeps_structure_and_metadata():
+    html = (SAMPLE / "html" / "harbour-gazette-aveiro-sea-wall-breach.html").read_text("utf-8")
+    article = extract.from_html(html)
+    assert article.title == "Storm surge breaches Aveiro sea wall, forcing 1,200 from flooded old town"
+    assert article.author == "Joana Reis"
+    assert article.published == "2025-10-14"
+    assert article.language == "en"
+    assert article.outlet_name == "The Harbour Gazette"
+    md = article.body_markdown
+    assert "\n## " in md  # a subhead
+    assert "\n- " in md  # a list
+    assert "\n> " in md  # a blockquote
+    assert "](" in md  # a link
+    assert "cookie" not in md.lower()
+    # Paragraphs are the plain text of the body, in order.
+    assert article.body_text.startswith(article.paragraphs[0])
+    assert all(p in article.body_text for p in article.paragraphs)
+
+
+def test_french_page_language(sample_db):
+    langs = dict(rows(sample_db, "select title, language from articles"))
+    french = [t for t in langs if t.startswith("Tempête au Portugal")]
+    assert french and langs[french[0]] == "fr"
+
+
+# --- JSON records ----------------------------------------------------------------
+
+def record(obj, n=1) -> RawDocument:
+    return RawDocument(f"feed.jsonl#L{n}", "feed.jsonl", n, "jsonl", json.dumps(obj).encode())
+
+
+def test_record_synonyms():
+    body = "The harbour wall held through the night, officials said on Tuesday. " * 5
+    result = analyse(record({"link": "https://www.example.org/a", "headline": "Wall holds",
+                             "content": body, "source": "Harbour Gazette", "date": "15 Oct 2025",
+                             "authors": ["Ana Reis", {"name": "Rui Lima"}]}))
+    a = result.article
+    assert (a["title"], a["author"], a["published"], a["url"]) == (
+        "Wall holds", "Ana Reis, Rui Lima", "2025-10-15", "https://www.example.org/a")
+    assert result.outlet == ("Harbour Gazette", "example.org")
+    assert a["body_text"].startswith("The harbour wall held")
+
+
+def test_record_html_field_goes_through_the_html_path():
+    html = "<html><body><article><h1>Wall holds</h1>" + "<p>The harbour wall held through the night, officials said.</p>" * 6 + "</article></body></html>"
+    result = analyse(record({"url": "https://gazette.example/x", "html": html, "outlet": "gazette.example"}))
+    assert result.errors == []
+    assert result.outlet[1] == "gazette.example"
+    assert "The harbour wall held" in result.article["body_text"]
+
+
+@pytest.mark.parametrize("line, stage, words", [
+    (b'{"url": "x", "text": "unterminated', "parse", "not valid JSON"),
+    (b'[1, 2, 3]', "parse", "not an object"),
+    (b'{"url": "https://a.example/x", "title": "No body"}', "extract", "no article text"),
+])
+def test_bad_records_become_errors(line, stage, words):
+    result = analyse(RawDocument("f.jsonl#L7", "f.jsonl", 7, "jsonl", line))
+    assert result.article is None
+    [error] = result.errors
+    assert error["stage"] == stage and words in error["message"] and error["message"].startswith("line 7:")

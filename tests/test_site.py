@@ -1,0 +1,175 @@
+"""The public site: pages, exports, search, and refusal of every write."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from conftest import rows
+from ingest.schema import TABLES
+from ingest.site import make_datasette
+
+
+@pytest.fixture(scope="session")
+async def ds(site_db):
+    datasette = make_datasette(site_db)
+    await datasette.invoke_startup()
+    return datasette
+
+
+async def get(ds, path, status=200):
+    response = await ds.client.get(path)
+    assert response.status_code == status, f"{path}: {response.status_code} {response.text[:500]}"
+    return response
+
+
+async def test_home_page_shows_title_description_license_source(ds):
+    html = (await get(ds, "/")).text
+    assert "<h1>Press Atlas</h1>" in html
+    assert "How the press covered a story" in html
+    assert "Article texts belong to their publishers" in html
+    assert "built with press-atlas" in html
+    assert 'action="/press_atlas/search_everything"' in html
+
+
+@pytest.mark.parametrize("table", [t.name for t in TABLES])
+async def test_each_table_page_json_and_csv(ds, table):
+    await get(ds, f"/press_atlas/{table}")
+    data = (await get(ds, f"/press_atlas/{table}.json?_shape=array&_labels=on")).json()
+    assert isinstance(data, list) and data
+    text = (await get(ds, f"/press_atlas/{table}.csv")).text
+    header = next(csv.reader(io.StringIO(text)))
+    assert header[0] in ("id", "rowid")
+
+
+async def test_article_row_page_and_labels(ds, site_db):
+    article_id, title = rows(site_db, "select id, title from articles where author = 'Namita Singh'")[0]
+    html = (await get(ds, f"/press_atlas/articles/{article_id}")).text
+    assert title in html
+    [row] = (await get(ds, f"/press_atlas/articles.json?id={article_id}&_shape=array&_labels=on")).json()
+    # Foreign keys come with their labels.
+    assert row["outlet"] == {"value": "the-independent", "label": "The Independent"}
+    assert row["source"]["label"].startswith("seeds/004_")
+
+
+async def test_facets(ds):
+    data = (await get(ds, "/press_atlas/articles.json?_facet=outlet&_facet=author")).json()
+    outlets = {f["value"] for f in data["facet_results"]["results"]["outlet"]["results"]}
+    assert {"the-independent", "tovima-com", "harbourgazette-example"} <= outlets
+
+
+async def test_table_search(ds):
+    data = (await get(ds, "/press_atlas/articles.json?_search=Kovalenko&_shape=array")).json()
+    assert len(data) == 3
+    data = (await get(ds, "/press_atlas/paragraphs.json?_search=Kovalenko&_shape=array")).json()
+    assert data and all("Kovalenko" in r["text"] for r in data)
+
+
+async def test_search_everything_ranked_with_highlights(ds):
+    data = (await get(ds, "/press_atlas/search_everything.json?q=Kovalenko&_shape=array")).json()
+    assert {r["type"] for r in data} == {"article", "paragraph"}
+    assert all("<mark>Kovalenko</mark>" in r["snippet"] for r in data)
+    ranks = [r["rank"] for r in data]
+    assert ranks == sorted(ranks)
+    html = (await get(ds, "/press_atlas/search_everything?q=Kovalenko")).text
+    assert "<mark>Kovalenko</mark>" in html
+    assert '<a href="/press_atlas/articles/' in html
+
+
+async def test_search_prefix_and_phrase(ds):
+    prefix = (await get(ds, "/press_atlas/search_everything.json?q=Kovalen&_shape=array")).json()
+    assert prefix and all("Kovalenko" in r["snippet"] for r in prefix)
+    phrase = (await get(ds, '/press_atlas/search_everything.json?q="sea+wall"+mayor&_shape=array')).json()
+    assert phrase and {r["outlet"] for r in phrase} >= {"The Harbour Gazette"}
+
+
+@pytest.mark.parametrize("q", ["", '"', "AND OR", "*", "NEAR(", "'; drop table articles; --", "a" * 5000,
+                               "((((", "title:x", "^", "-", "\x00"])
+async def test_search_survives_any_input(ds, q):
+    response = await ds.client.get("/press_atlas/search_everything.json", params={"q": q, "_shape": "array"})
+    assert response.status_code == 200, response.text
+    assert isinstance(response.json(), list)
+
+
+async def test_hostile_text_is_escaped_in_search_results(tmp_path):
+    from conftest import build
+
+    corpus = tmp_path / "hostile"
+    corpus.mkdir()
+    payload = ('<script>alert(1)</script> The harbourmaster <img src=x onerror="alert(2)"> '
+               '<mark>said</mark> the wall held, <a href="javascript:alert(3)">click</a>.')
+    (corpus / "page.txt").write_text("Harbourmaster speaks about the wall\n\n" + (payload + " ") * 3)
+    hostile = make_datasette(build(tmp_path, corpus))
+    html = (await get(hostile, "/press_atlas/search_everything?q=harbourmaster")).text
+    results = html[html.index("<tbody>"):]
+    assert "<mark>harbourmaster</mark>" in results
+    assert "<script>alert" not in results and "&lt;script&gt;" in results
+    assert "<img" not in results and 'href="javascript:' not in results
+    # A literal <mark> in the text is only ever a harmless highlight tag.
+    assert "onerror=" not in results.replace("onerror=&#34;", "").replace("onerror=&quot;", "")
+
+
+async def test_articles_by_outlet(ds):
+    data = (await get(ds, "/press_atlas/articles_by_outlet.json?outlet=The+Independent&_shape=array")).json()
+    assert [r["author"] for r in data] == ["Namita Singh"]
+    everything = (await get(ds, "/press_atlas/articles_by_outlet.json?outlet=&_shape=array")).json()
+    assert len(everything) == 17
+
+
+async def test_writes_are_refused(ds, site_db):
+    before = rows(site_db, "select count(*) from outlets")
+    attempts = [
+        ds.client.post("/press_atlas/outlets/-/insert", json={"row": {"id": "x", "name": "x"}}),
+        ds.client.post("/press_atlas/-/create", json={"table": "t", "row": {"id": 1}}),
+        ds.client.post("/press_atlas/search_everything", data={"q": "x"}),
+        ds.client.post("/press_atlas/-/execute-write", json={"sql": "delete from outlets"}),
+        ds.client.post("/press_atlas/-/queries/store", json={"name": "q", "sql": "select 1"}),
+        ds.client.post("/press_atlas/outlets/the-independent/-/delete"),
+        ds.client.post("/press_atlas/outlets/-/drop", json={"confirm": True}),
+    ]
+    for attempt in attempts:
+        response = await attempt
+        assert 400 <= response.status_code < 500, response.text
+    response = await ds.client.get(
+        "/press_atlas/-/query", params={"sql": "insert into outlets (id, name) values ('x', 'y')"})
+    assert response.status_code == 400
+    assert rows(site_db, "select count(*) from outlets") == before
+
+
+async def test_resource_limits(ds):
+    response = await ds.client.get("/press_atlas/-/query.json",
+                                   params={"sql": "select length(randomblob(1000000000))"})
+    assert response.status_code == 400 and "too big" in response.json()["error"]
+    response = await ds.client.get("/press_atlas/-/query.json", params={
+        "sql": "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"})
+    assert response.status_code == 400 and "took too long" in response.text
+
+
+async def test_errors_are_pages_not_tracebacks(ds):
+    for path, status in [("/press_atlas/nope", 404), ("/press_atlas/articles/nope", 404), ("/nope.db", 404),
+                         ("/press_atlas/articles.json?_sort=nope", 400),
+                         ("/press_atlas/articles?_next=%ff", 200), ("/press_atlas/articles?_size=999999", 400),
+                         ("/press_atlas/articles?_facet=nope", 400), ("/press_atlas/articles?id__gt=%00", 200)]:
+        response = await ds.client.get(path)
+        assert response.status_code == status, (path, response.status_code)
+        assert "Traceback" not in response.text
+
+
+async def test_every_url_in_the_readme_works(ds, site_db):
+    import re
+
+    from conftest import REPO
+
+    article_id = rows(site_db, "select id from articles where author = 'Namita Singh'")[0][0]
+    readme = (REPO / "README.md").read_text()
+    urls = set(re.findall(r"`(/press_atlas/[^`\s]*)`", readme))
+    assert len(urls) >= 12
+    for url in sorted(urls):
+        url = url.replace("<id>", article_id).replace("...", "Kovalenko")
+        response = await ds.client.get(url)
+        assert response.status_code == 200, (url, response.status_code, response.text[:300])
+        if ".json" in url:
+            data = response.json()
+            assert data if isinstance(data, list) else data.get("ok", True), url
