@@ -173,3 +173,15 @@ async def test_every_url_in_the_readme_works(ds, site_db):
         if ".json" in url:
             data = response.json()
             assert data if isinstance(data, list) else data.get("ok", True), url
+
+
+async def test_original_bytes_download(ds, site_db, seeds):
+    source_id, path = rows(site_db, "select id, path from sources where path like 'seeds/004_%'")[0]
+    response = await get(ds, f"/-/raw/{source_id}")
+    assert response.content == (seeds.parent / path).read_bytes()
+    assert response.headers["content-type"] == "application/octet-stream"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["content-disposition"].startswith("attachment;")
+    html = (await get(ds, "/press_atlas/sources")).text
+    assert f'href="/-/raw/{source_id}"' in html
+    await get(ds, "/-/raw/0000000000000000", status=404)
