@@ -31,8 +31,11 @@ run: build-sample serve
 test: install
 	$(BIN)/python -m pytest
 
-# Re-pin the whole tree after changing pyproject.toml.
-lock: install
+# Re-pin the whole tree from pyproject.toml's pins (runtime, test and bench).
+lock:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check pip==25.3  # older pips trip on lxml's extras
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	{ echo "# The whole dependency tree, pinned: runtime and test. Regenerate with 'make lock'."; \
 	  echo "setuptools==$$($(BIN)/python -c 'import setuptools; print(setuptools.__version__)')"; \
 	  $(BIN)/pip freeze --exclude-editable | grep -v '^press-atlas'; } > requirements.txt

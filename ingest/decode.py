@@ -3,7 +3,7 @@
 Order of evidence: a byte-order mark; UTF-16 without a BOM (NUL bytes on
 every other position); strict UTF-8; the charset an HTML page declares;
 chardet's guess (charset-normalizer, tried first, mistook
-Shift-JIS for UTF-16 even on long texts). Text that was decoded with the wrong
+Shift-JIS for UTF-16 even on long texts; chardet reads it right). Text that was decoded with the wrong
 codec somewhere upstream ("Zelenskyâ€™s") is repaired with ftfy, which
 only touches sequences that are clearly mojibake.
 """

@@ -1,0 +1,142 @@
+"""Article extraction, side by side with the peers, on the article-extraction benchmark.
+
+    .venv/bin/python bench/extraction.py [--shared ../shared] [--limit N]
+
+Scores (the benchmark's own metric, bench/aeb_metric.py) and speed for:
+- ../shared/bench/aeb/html: our HTML path; trafilatura default and
+  favor_precision; readability-lxml.
+- ../shared/bench/aeb/text: our text path; "whole text"; "lines of >= 12 words".
+Every method gets the same decoded page; a method that raises scores an
+empty prediction. Speed is pages per CPU-second of this process.
+Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from aeb_metric import aggregate, score_page  # noqa: E402
+
+from ingest import extract  # noqa: E402
+
+
+def ours_html(html: str) -> str:
+    return extract.from_html(html).body_text
+
+
+def trafilatura_default(html: str) -> str:
+    import trafilatura
+
+    return trafilatura.extract(html) or ""
+
+
+def trafilatura_precision(html: str) -> str:
+    import trafilatura
+
+    return trafilatura.extract(html, favor_precision=True) or ""
+
+
+def readability(html: str) -> str:
+    import lxml.html
+    from readability import Document
+
+    summary = Document(html).summary(html_partial=True)
+    root = lxml.html.fromstring(summary)
+    blocks = [" ".join(el.text_content().split()) for el in root.iter("p", "h1", "h2", "h3", "h4", "li", "pre")]
+    return "\n".join(b for b in blocks if b) or " ".join(root.text_content().split())
+
+
+def ours_text(text: str) -> str:
+    return extract.from_text(text).body_text
+
+
+def whole_text(text: str) -> str:
+    return text
+
+
+def long_lines(text: str, words: int = 12) -> str:
+    return "\n".join(line for line in text.splitlines() if len(line.split()) >= words)
+
+
+HTML_METHODS = {
+    "press-atlas HTML path": ours_html,
+    "trafilatura (default)": trafilatura_default,
+    "trafilatura (favor_precision)": trafilatura_precision,
+    "readability-lxml": readability,
+}
+TEXT_METHODS = {
+    "press-atlas text path": ours_text,
+    "whole text": whole_text,
+    "lines of >= 12 words": long_lines,
+}
+
+
+def load(aeb: Path, kind: str, limit: int | None):
+    gold = json.loads((aeb / "ground-truth.json").read_text("utf-8"))
+    pages = []
+    for page_id in sorted(gold)[:limit]:
+        if kind == "html":
+            raw = gzip.decompress((aeb / "html" / f"{page_id}.html.gz").read_bytes()).decode("utf-8", "replace")
+        else:
+            raw = (aeb / "text" / f"{page_id}.txt").read_text("utf-8", "replace")
+        pages.append((page_id, raw, gold[page_id]["articleBody"]))
+    return pages
+
+
+def run(methods: dict, pages: list) -> list[dict]:
+    results = []
+    for name, fn in methods.items():
+        scores, failures, cpu = [], 0, 0.0
+        for _page_id, raw, gold in pages:
+            start = time.process_time()
+            try:
+                predicted = fn(raw)
+            except Exception:  # noqa: BLE001 - a failure is an empty prediction
+                predicted, failures = "", failures + 1
+            cpu += time.process_time() - start
+            scores.append(score_page(gold, predicted))
+        s = aggregate(scores)
+        results.append({"method": name, "precision": s.precision, "recall": s.recall, "f1": s.f1,
+                         "accuracy": s.accuracy, "pages_per_s": len(pages) / cpu if cpu else 0.0,
+                         "failures": failures, "pages": s.pages})
+    return results
+
+
+def table(rows: list[tuple[str, dict]]) -> str:
+    lines = ["| corpus | method | precision | recall | F1 | accuracy | pages/CPU-s | failures |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for corpus, r in rows:
+        lines.append(f"| {corpus} | {r['method']} | {r['precision']:.3f} | {r['recall']:.3f} | "
+                     f"**{r['f1']:.3f}** | {r['accuracy']:.3f} | {r['pages_per_s']:.1f} | {r['failures']} |")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N pages")
+    args = parser.parse_args(argv)
+    aeb = args.shared / "bench" / "aeb"
+    if not aeb.is_dir():
+        parser.error(f"{aeb} not found: pass --shared")
+    warnings.filterwarnings("ignore")
+    rows = []
+    for kind, methods in (("html", HTML_METHODS), ("text", TEXT_METHODS)):
+        pages = load(aeb, kind, args.limit)
+        for result in run(methods, pages):
+            rows.append((f"aeb/{kind} ({len(pages)} pages)", result))
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
