@@ -36,7 +36,7 @@ lock:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check pip==25.3  # older pips trip on lxml's extras
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
-	{ echo "# The whole dependency tree, pinned: runtime and test. Regenerate with 'make lock'."; \
+	{ echo "# The whole dependency tree, pinned: runtime, test and benchmark peers. Regenerate with 'make lock'."; \
 	  echo "setuptools==$$($(BIN)/python -c 'import setuptools; print(setuptools.__version__)')"; \
 	  $(BIN)/pip freeze --exclude-editable | grep -v '^press-atlas'; } > requirements.txt
 

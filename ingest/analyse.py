@@ -148,7 +148,7 @@ def _as_text(value) -> str | None:
         value = ", ".join(p for p in parts if p)
     if value is None:
         return None
-    value = " ".join(str(value).split())
+    value = " ".join(decode.repair(str(value)).split())
     return value or None
 
 

@@ -52,6 +52,7 @@ def build(
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temp_files(db_path)
     tmp = temp_path_for(db_path)
     stats = ReadStats()
     writer = Writer(tmp)
@@ -61,11 +62,37 @@ def build(
             if progress:
                 progress(analysis.source["size"] + 1)
         writer.finish()
-        os.replace(tmp, db_path)
+        _replace_durably(tmp, db_path)
     except BaseException:
         writer.abort()
         raise
     return Summary(writer.documents, writer.articles, writer.errors, stats.skipped, db_path)
+
+
+def _replace_durably(tmp: Path, target: Path) -> None:
+    """Rename the finished database into place, with the data on disk first
+    and the rename itself on disk after, so a crash never leaves a torn file."""
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
+    dir_fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _remove_stale_temp_files(target: Path) -> None:
+    """Delete half-built databases left by builds that were killed (SIGKILL
+    leaves no chance to clean up); a live build's file is left alone."""
+    for path in target.parent.glob(f".{target.name}.*.building"):
+        try:
+            pid = int(path.name.rsplit(".", 2)[-2])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except (ValueError, PermissionError):
+            continue
 
 
 def input_size(sources: list[str]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -34,6 +35,8 @@ def build(sources, db_path, workers):
     from .build import build as run_build
     from .build import input_size
 
+    # SIGTERM unwinds like Ctrl-C, so the half-built file is removed.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     missing = [s for s in sources if not Path(s).exists() and not Path(s).is_symlink()]
     if missing:
         raise click.UsageError(f"no such file or folder: {', '.join(missing)}")

@@ -149,19 +149,31 @@ _JOIN_ENDINGS = re.compile(
 )
 
 
-def _open_quote(text: str) -> bool:
-    """Does `text` leave a double quotation open?"""
-    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
+class _QuoteState:
+    """Whether a paragraph being assembled leaves a double quotation open,
+    kept up to date line by line (so joining stays linear)."""
+
+    def __init__(self):
+        self.straight = 0
+        self.curly = 0
+
+    def add(self, line: str) -> None:
+        self.straight += line.count('"')
+        self.curly += line.count("“") - line.count("”")
+
+    @property
+    def open(self) -> bool:
+        return self.straight % 2 == 1 or self.curly > 0
 
 
-def _continues(paragraph: str, line: str, nxt: str) -> bool:
-    """Is `nxt` the continuation of a hard-wrapped `line`, the last line of
-    `paragraph` so far?"""
+def _continues(quotes: _QuoteState, line: str, nxt: str) -> bool:
+    """Is `nxt` the continuation of a hard-wrapped `line`, the last line of a
+    paragraph whose quotation state is `quotes`?"""
     if not line or not nxt:
         return False
     if line.endswith((',"', ",”", ",’", ",'")):
         return True  # a quotation whose attribution follows
-    if _open_quote(paragraph) and not nxt.startswith(("\"", "“")):
+    if quotes.open and not nxt.startswith(("\"", "“")):
         return True
     if line.endswith(_TERMINAL):
         return False
@@ -175,19 +187,20 @@ def text_paragraphs(text: str) -> list[str]:
     """Split a text dump into paragraphs, rejoining hard-wrapped lines."""
     paragraphs: list[str] = []
     current: list[str] = []
+    quotes = _QuoteState()
     for raw in text.split("\n"):
         line = _squash(raw)
         if not line:
             if current:
                 paragraphs.append(" ".join(current))
-                current = []
+                current, quotes = [], _QuoteState()
             continue
-        if current and _continues(" ".join(current), current[-1], line):
-            current.append(line)
-        else:
+        if not (current and _continues(quotes, current[-1], line)):
             if current:
                 paragraphs.append(" ".join(current))
-            current = [line]
+            current, quotes = [], _QuoteState()
+        current.append(line)
+        quotes.add(line)
     if current:
         paragraphs.append(" ".join(current))
     return paragraphs

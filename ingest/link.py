@@ -10,19 +10,27 @@ so they stay the same across rebuilds.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
 
 
 def slug(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "outlet"
+    """ASCII slug when the name has Latin letters ("Le Monde" -> "le-monde"),
+    else a Unicode one ("Новая газета" -> "новая-газета"), so names in other
+    scripts never collapse into one id."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    if ascii_slug and len(ascii_slug.replace("-", "")) * 2 >= len(re.sub(r"\W", "", text)):
+        return ascii_slug
+    unicode_slug = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", text).lower()).strip("-")
+    return unicode_slug or hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def _norm_name(name: str) -> str:
     name = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
-    return re.sub(r"[^a-z0-9]", "", slug(name))
+    return slug(name).replace("-", "")
 
 
 def _domain_label(domain: str) -> str:
@@ -47,8 +55,9 @@ def resolve_outlets(claims: dict[tuple[str | None, str | None], int]):
         name = max(named, key=lambda nc: (nc[1], nc[0]))[0] if named else domain
         oid = slug(domain)
         outlets[oid] = {"id": oid, "name": name, "domain": domain}
-        by_norm.setdefault(_norm_name(name), oid)
-        by_norm.setdefault(_domain_label(domain), oid)
+        for norm in (_norm_name(name), _domain_label(domain)):
+            if norm:
+                by_norm.setdefault(norm, oid)
 
     mapping: dict[tuple[str | None, str | None], str] = {}
     for (name, domain) in sorted(claims, key=lambda k: (k[0] or "", k[1] or "")):
@@ -56,6 +65,8 @@ def resolve_outlets(claims: dict[tuple[str | None, str | None], int]):
             mapping[(name, domain)] = slug(domain)
             continue
         oid = by_norm.get(_norm_name(name))
+        if oid is not None and outlets[oid]["name"] == outlets[oid]["domain"]:
+            outlets[oid]["name"] = name  # the domain outlet had no name of its own
         if oid is None:
             oid = slug(name)
             outlets.setdefault(oid, {"id": oid, "name": name, "domain": None})

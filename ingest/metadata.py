@@ -228,7 +228,9 @@ _OUTLET_PATTERNS = [
 ]
 _WEBMAIL = {"gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "protonmail.com", "aol.com",
             "icloud.com", "mail.ru", "yandex.ru", "gmx.de", "live.com"}
-_EMAIL = re.compile(r"[\w.+-]+@(?P<v>[\w-]+(?:\.[\w-]+)+)")
+# Anchored on what precedes the address, so a long run of word characters
+# is scanned once, not once per starting position.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@(?P<v>[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})")
 
 
 _LEGAL_SUFFIX = re.compile(r"[,\s]+(?:Ltd|Lda|Limited|Inc|LLC|plc|GmbH|S\.?A|S\.?L|AG|Media Group|Group)\.?$",

@@ -9,6 +9,7 @@ reaches the database as an article or as an error row.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import json
@@ -16,6 +17,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+
+# Larger documents are refused with an error row: no news page is this big,
+# and it bounds what one document can cost.
+MAX_DOCUMENT_BYTES = 16_000_000
 
 # Extension (without a trailing .gz) -> format.
 FORMATS = {".html": "html", ".htm": "html", ".txt": "text", ".jsonl": "jsonl", ".json": "json"}
@@ -68,10 +73,32 @@ class ReadStats:
     skipped: int = 0  # files in folders whose extension is not an input format
 
 
+def _display(path: str) -> str:
+    """A path as valid UTF-8 text, even when the file name is not."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def discover(sources: list[str], stats: ReadStats | None = None) -> Iterator[tuple[Path, str]]:
     """Yield (path, key) for every input file under the SOURCE arguments, in a
-    stable order. Directory symlinks are followed once (loops are cut)."""
+    stable order. The key is the path relative to the SOURCE argument's
+    parent; a file reached twice (a folder named twice) is read once, and
+    two different files with the same key get their absolute paths as keys.
+    Directory symlinks are followed once (loops are cut)."""
     stats = stats or ReadStats()
+    seen_paths: set[str] = set()
+    seen_keys: set[str] = set()
+
+    def unique(path: Path, base: Path) -> tuple[Path, str] | None:
+        absolute = os.path.abspath(path)
+        if absolute in seen_paths:
+            return None
+        seen_paths.add(absolute)
+        key = _display(os.path.relpath(absolute, base))
+        if key in seen_keys:
+            key = _display(absolute)
+        seen_keys.add(key)
+        return path, key
+
     for source in sources:
         root = Path(source)
         base = root.absolute().parent
@@ -89,13 +116,22 @@ def discover(sources: list[str], stats: ReadStats | None = None) -> Iterator[tup
                     if format_of(path) is None:
                         stats.skipped += 1
                         continue
-                    stats.files += 1
-                    yield path, os.path.relpath(path.absolute(), base)
+                    found = unique(path, base)
+                    if found:
+                        stats.files += 1
+                        yield found
         else:
             # Named explicitly: even an unknown extension or a missing file is
             # reported rather than skipped.
-            stats.files += 1
-            yield root, os.path.relpath(root.absolute(), base)
+            found = unique(root, base)
+            if found:
+                stats.files += 1
+                yield found
+
+
+def _too_large(size: int) -> str:
+    return (f"the document is {size / 1e6:.0f} MB; documents over {MAX_DOCUMENT_BYTES // 1_000_000} MB "
+            "are not read (no news article is that large)")
 
 
 def read_file(path: Path, key: str) -> Iterator[RawDocument]:
@@ -105,22 +141,73 @@ def read_file(path: Path, key: str) -> Iterator[RawDocument]:
                           "not an input format: expected .html, .htm, .txt, .json or .jsonl (optionally .gz)")
         return
     try:
+        if fmt != "jsonl" and path.stat().st_size > MAX_DOCUMENT_BYTES:
+            yield RawDocument(key, str(path), None, fmt, b"", _too_large(path.stat().st_size))
+            return
         with _open(path) as fh:
-            if fmt == "json":
-                yield from _json_records(key, str(path), fh.read())
+            if fmt == "jsonl":
+                yield from _jsonl_records(key, str(path), fh)
                 return
-            if fmt != "jsonl":
-                yield RawDocument(key, str(path), None, fmt, fh.read())
-                return
-            n = 0
-            for n, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                yield RawDocument(f"{key}#L{n}", str(path), n, fmt, line.rstrip(b"\r\n"))
-            if n == 0:
-                yield RawDocument(key, str(path), None, fmt, b"", "the JSON Lines file is empty")
+            data = fh.read(MAX_DOCUMENT_BYTES + 1)  # bounded, even for a gzip bomb
+            if len(data) > MAX_DOCUMENT_BYTES:
+                yield RawDocument(key, str(path), None, fmt, b"", _too_large(len(data)))
+            elif fmt == "json":
+                yield from _json_records(key, str(path), data)
+            else:
+                yield RawDocument(key, str(path), None, fmt, data)
     except Exception as exc:  # noqa: BLE001 - every failure becomes an error row
         yield RawDocument(key, str(path), None, fmt, b"", _error_message(exc))
+
+
+def _jsonl_lines(fh) -> Iterator[bytes]:
+    """Lines of a JSON Lines stream as UTF-8 bytes. A UTF-8 byte-order mark is
+    dropped; UTF-16 and UTF-32 files (with a BOM, or NULs that betray UTF-16)
+    are decoded whole, up to the size cap. A line longer than the cap is
+    yielded cut, to become an error."""
+    head = fh.read(4)
+    wide = None
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if head.startswith(bom):
+            wide = codec
+            break
+    if wide is None and len(head) == 4 and (head[1] == 0 and head[3] == 0 or head[0] == 0 and head[2] == 0):
+        wide = "utf-16-le" if head[1] == 0 else "utf-16-be"
+    if wide:
+        text = (head + fh.read(MAX_DOCUMENT_BYTES)).decode(wide, "replace")
+        for line in text.split("\n"):
+            yield line.encode("utf-8")
+        return
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[3:]
+    first = True
+    while True:
+        line = fh.readline(MAX_DOCUMENT_BYTES + 1)
+        if first:
+            line, first = head + line, False
+        if not line:
+            return
+        if len(line) > MAX_DOCUMENT_BYTES and not line.endswith(b"\n"):
+            while True:  # skip the rest of an over-long line
+                rest = fh.readline(1 << 20)
+                if not rest or rest.endswith(b"\n"):
+                    break
+        yield line
+
+
+def _jsonl_records(key: str, path: str, fh) -> Iterator[RawDocument]:
+    records = 0
+    for n, line in enumerate(_jsonl_lines(fh), start=1):
+        line = line.rstrip(b"\r\n")
+        if not line.strip():
+            continue
+        records += 1
+        if len(line) > MAX_DOCUMENT_BYTES:
+            yield RawDocument(f"{key}#L{n}", path, n, "jsonl", b"", _too_large(len(line)))
+        else:
+            yield RawDocument(f"{key}#L{n}", path, n, "jsonl", line)
+    if records == 0:
+        yield RawDocument(key, path, None, "jsonl", b"", "the JSON Lines file holds no records")
 
 
 def _json_records(key: str, path: str, data: bytes) -> Iterator[RawDocument]:

@@ -3,8 +3,9 @@
 Readers type words, not FTS5 syntax. Unbalanced quotes, bare operators
 (`AND OR`), `*` or `NEAR(` must not turn into a syntax error: words are
 quoted one by one and ANDed, "quoted phrases" stay phrases, and the last
-word also matches as a prefix, so results come as you type. Input with no
-words at all gives a query that matches nothing.
+word also matches as a prefix (when it has three letters or more: "a*"
+would expand to most of the vocabulary), so results come as you type. Input
+with no words at all gives a query that matches nothing.
 """
 
 import re
@@ -29,7 +30,7 @@ def fts_query(text):
     if not terms:
         return MATCH_NOTHING
     quoted = [f'"{t}"' for t in terms]
-    if " " not in terms[-1] and not str(text).rstrip().endswith('"'):
+    if " " not in terms[-1] and len(terms[-1]) >= 3 and not str(text).rstrip().endswith('"'):
         quoted[-1] += "*"
     return " ".join(quoted)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -174,3 +175,85 @@ def test_unreadable_and_odd_files_become_errors(tmp_path):
     if os.geteuid() != 0:  # root reads anything
         assert "permission" in stages["odd/locked.txt"]
     assert accounted(db)["odd/good.txt"] == "article"
+
+
+def test_same_names_twice_and_undecodable_names(tmp_path):
+    for side in ("a", "b"):
+        folder = tmp_path / side / "pages"
+        folder.mkdir(parents=True)
+        (folder / "story.txt").write_text(f"Harbour wall story from {side}\n\n" + f"The wall held in {side}. " * 20)
+    odd = tmp_path / "a" / "pages" / os.fsdecode(b"caf\xe9.txt")
+    odd.write_text("Cafe story headline here\n\n" + "The cafe stayed open all night long. " * 10)
+    out = tmp_path / "out"
+    out.mkdir()
+    # Two folders with the same name, and one of them named twice.
+    db = build(out, tmp_path / "a" / "pages", tmp_path / "b" / "pages", tmp_path / "a" / "pages")
+    paths = [r[0] for r in rows(db, "select path from sources order by path")]
+    assert len(paths) == 3 and len(set(paths)) == 3
+    assert "pages/caf\ufffd.txt" in paths
+    assert set(accounted(db).values()) == {"article"}
+
+
+@pytest.mark.timeout(60)
+def test_pathological_text_is_linear(tmp_path):
+    """One 3 MB word, and 100,000 hard-wrapped lines inside an open quote:
+    quadratic scanning would take hours; the build must finish."""
+    corpus = tmp_path / "slow"
+    corpus.mkdir()
+    (corpus / "word.txt").write_text("Headline of the page here\n\n" + "x" * 3_000_000 + "@example.org")
+    (corpus / "wrapped.txt").write_text('Headline of the page here\n\n"' + "a wrapped line of text\n" * 100_000)
+    db = build(tmp_path, corpus)
+    assert set(accounted(db).values()) <= {"article", "error"}
+    assert accounted(db)["slow/wrapped.txt"] == "article"
+
+
+def test_oversized_documents_are_refused_with_a_reason(tmp_path, monkeypatch):
+    from ingest import read
+
+    monkeypatch.setattr(read, "MAX_DOCUMENT_BYTES", 10_000)
+    corpus = tmp_path / "big"
+    corpus.mkdir()
+    (corpus / "big.txt").write_text("Headline of the page here\n\n" + "Words of the story. " * 2_000)
+    import gzip
+    (corpus / "bomb.html.gz").write_bytes(gzip.compress(b"<p>" + b"a" * 1_000_000))
+    (corpus / "feed.jsonl").write_text('{"url": "u", "text": "' + "word " * 5_000 + '"}\n'
+                                       '{"url": "v", "title": "Short one", "text": "' + "The wall held. " * 20 + '"}\n')
+    db = build(tmp_path, corpus)
+    messages = dict(rows(db, "select path, message from ingest_errors"))
+    for key in ("big/big.txt", "big/bomb.html.gz", "big/feed.jsonl#L1"):
+        assert "documents over" in messages[key]
+    assert accounted(db)["big/feed.jsonl#L2"] == "article"
+
+
+def test_json_lines_encodings_and_empty_files(tmp_path):
+    corpus = tmp_path / "feeds"
+    corpus.mkdir()
+    def lines(name):
+        records = [{"url": f"https://a.example/{name}/{i}", "title": f"Story {i}",
+                    "text": f"Le maire a déclaré que la digue numéro {i} avait cédé pendant la nuit. " * 3}
+                   for i in range(3)]
+        return "\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n"
+
+    (corpus / "bom.jsonl").write_bytes(b"\xef\xbb\xbf" + lines("bom").encode("utf-8"))
+    (corpus / "utf16.jsonl").write_bytes(lines("utf16").encode("utf-16"))
+    (corpus / "utf16le.jsonl").write_bytes(lines("utf16le").encode("utf-16-le"))
+    (corpus / "blank.jsonl").write_text("\n  \n\n")
+    db = build(tmp_path, corpus)
+    outcome = accounted(db)
+    for name in ("bom", "utf16", "utf16le"):
+        assert [outcome[f"feeds/{name}.jsonl#L{n}"] for n in (1, 2, 3)] == ["article"] * 3, name
+    assert outcome["feeds/blank.jsonl"] == "error"
+    titles = {r[0] for r in rows(db, "select body_text from articles")}
+    assert any("déclaré" in t for t in titles)
+
+
+def test_outlets_in_other_scripts_stay_apart():
+    from ingest.link import resolve_outlets
+
+    claims = {("Новая газета", "novayagazeta.ru"): 1, ("Коммерсантъ", None): 1, ("朝日新聞", None): 1,
+              ("Ελληνική Εφημερίδα", None): 1, ("The Independent", None): 2, (None, "independent.co.uk"): 1}
+    outlets, mapping = resolve_outlets(claims)
+    assert len({o["id"] for o in outlets}) == 5
+    assert len(set(mapping.values())) == 5
+    assert mapping[("The Independent", None)] == mapping[(None, "independent.co.uk")] == "independent-co-uk"
+    assert {o["name"] for o in outlets} >= {"The Independent", "Коммерсантъ", "朝日新聞"}

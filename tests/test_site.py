@@ -102,13 +102,35 @@ async def test_hostile_text_is_escaped_in_search_results(tmp_path):
                '<mark>said</mark> the wall held, <a href="javascript:alert(3)">click</a>.')
     (corpus / "page.txt").write_text("Harbourmaster speaks about the wall\n\n" + (payload + " ") * 3)
     hostile = make_datasette(build(tmp_path, corpus))
+    for path in ["/press_atlas/search_everything?q=harbourmaster", "/press_atlas/paragraphs",
+                 "/press_atlas/articles", "/press_atlas/articles?_search=harbourmaster"]:
+        html = (await get(hostile, path)).text
+        assert_no_active_content(html)
+        assert "alert(1)" in html  # the text is shown, as text
     html = (await get(hostile, "/press_atlas/search_everything?q=harbourmaster")).text
-    results = html[html.index("<tbody>"):]
-    assert "<mark>harbourmaster</mark>" in results
-    assert "<script>alert" not in results and "&lt;script&gt;" in results
-    assert "<img" not in results and 'href="javascript:' not in results
-    # A literal <mark> in the text is only ever a harmless highlight tag.
-    assert "onerror=" not in results.replace("onerror=&#34;", "").replace("onerror=&quot;", "")
+    assert "<mark>harbourmaster</mark>" in html
+    data = (await get(hostile, "/press_atlas/search_everything.json?q=harbourmaster&_shape=array")).json()
+    # JSON snippets are HTML-safe too: escaped text, <mark> around matches.
+    assert all("<script" not in r["snippet"] and "&lt;script&gt;" in r["snippet"] for r in data)
+
+
+def assert_no_active_content(html: str) -> None:
+    """The payloads (all of which call alert) are nowhere active: not in a
+    script, not in an attribute, and no element they tried to inject exists."""
+    import lxml.html
+
+    root = lxml.html.fromstring(html)
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        assert el.tag not in ("img", "iframe", "object", "embed"), lxml.html.tostring(el)
+        if el.tag == "script":
+            assert "alert(" not in (el.text or ""), el.text
+        for name, value in el.attrib.items():
+            if name.lower().startswith("on"):
+                assert "alert(" not in value, (el.tag, name, value)
+            if name.lower() in ("href", "src", "action", "formaction", "srcdoc"):
+                assert not value.strip().lower().startswith("javascript:"), (el.tag, name, value)
 
 
 async def test_articles_by_outlet(ds):
@@ -132,19 +154,35 @@ async def test_writes_are_refused(ds, site_db):
     for attempt in attempts:
         response = await attempt
         assert 400 <= response.status_code < 500, response.text
-    response = await ds.client.get(
-        "/press_atlas/-/query", params={"sql": "insert into outlets (id, name) values ('x', 'y')"})
-    assert response.status_code == 400
+    for sql in ["insert into outlets (id, name) values ('x', 'y')", "select 1"]:
+        response = await ds.client.get("/press_atlas/-/query", params={"sql": sql})
+        assert response.status_code == 403  # no arbitrary SQL on the public site
+    # Even an all-powerful actor cannot write: the database is immutable.
+    assert ds.get_database("press_atlas").is_mutable is False
+    ds.root_enabled = True
+    try:
+        root = {"ds_actor": ds.client.actor_cookie({"id": "root"})}
+        response = await ds.client.post("/press_atlas/outlets/-/insert", json={"row": {"id": "x", "name": "x"}},
+                                        cookies=root)
+        assert response.status_code == 403 and "immutable" in response.text.lower()
+    finally:
+        ds.root_enabled = False
     assert rows(site_db, "select count(*) from outlets") == before
 
 
-async def test_resource_limits(ds):
-    response = await ds.client.get("/press_atlas/-/query.json",
-                                   params={"sql": "select length(randomblob(1000000000))"})
-    assert response.status_code == 400 and "too big" in response.json()["error"]
-    response = await ds.client.get("/press_atlas/-/query.json", params={
-        "sql": "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"})
-    assert response.status_code == 400 and "took too long" in response.text
+async def test_sqlite_limits_on_the_sites_connections(ds):
+    """Defence in depth behind the SQL ban: no value over the size limit can be
+    made on the site's own connections, whatever query runs there."""
+    db = ds.get_database("press_atlas")
+    with pytest.raises(Exception, match="too big"):
+        await db.execute("select length(randomblob(1000000000))")
+    assert (await db.execute("select length(randomblob(1000))")).first()[0] == 1000
+
+
+async def test_whole_database_download(ds, site_db):
+    response = await get(ds, "/press_atlas.db")
+    assert response.content[:16] == b"SQLite format 3\x00"
+    assert len(response.content) == site_db.stat().st_size
 
 
 async def test_errors_are_pages_not_tracebacks(ds):
