@@ -46,6 +46,7 @@ class Analysis:
     source: dict
     article: dict | None = None
     paragraphs: list[dict] = field(default_factory=list)
+    removed_blocks: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     outlet: tuple[str | None, str | None] | None = None  # (name, domain) as the page states them
 
@@ -98,10 +99,16 @@ def analyse(doc: RawDocument) -> Analysis:
         "body_markdown": article.body_markdown,
         "body_text": body_text,
         "word_count": len(body_text.split()),
+        "redacted": int(article.redacted),
     }
     result.paragraphs = [
         {"id": f"{aid}-{i}", "article": aid, "position": i, "text": text}
         for i, text in enumerate(article.paragraphs)
+    ]
+    result.removed_blocks = [
+        {"id": f"{aid}-{position}", "article": aid, "position": position, "text": text, "reason": reason,
+         "score": None if score is None else round(score, 3)}
+        for position, text, reason, score in article.removed
     ]
     if article.outlet_name or article.outlet_domain:
         result.outlet = (article.outlet_name, article.outlet_domain)

@@ -66,6 +66,7 @@ ARTICLES = Table(
         "body_markdown": str,
         "body_text": str,
         "word_count": int,
+        "redacted": int,  # 1 when the page has holes where content was hidden
     },
     foreign_keys=(("source", "sources", "id"), ("outlet", "outlets", "id")),
     indexes=(("outlet",), ("published",), ("author",), ("source",)),
@@ -87,6 +88,21 @@ PARAGRAPHS = Table(
     not_null=frozenset({"article", "position", "text"}),
 )
 
+REMOVED_BLOCKS = Table(
+    "removed_blocks",
+    {
+        "id": str,  # article id + position
+        "article": str,
+        "position": int,  # line number in the page, after hard-wrapped lines are joined
+        "text": str,
+        "reason": str,  # why the cleaner cut it
+        "score": float,  # the line model's probability that it was article text
+    },
+    foreign_keys=(("article", "articles", "id"),),
+    indexes=(("article", "position"),),
+    not_null=frozenset({"article", "position", "text", "reason"}),
+)
+
 INGEST_ERRORS = Table(
     "ingest_errors",
     {
@@ -102,7 +118,7 @@ INGEST_ERRORS = Table(
 )
 
 # Order matters: referenced tables first.
-TABLES = (SOURCES, OUTLETS, ARTICLES, PARAGRAPHS, INGEST_ERRORS)
+TABLES = (SOURCES, OUTLETS, ARTICLES, PARAGRAPHS, REMOVED_BLOCKS, INGEST_ERRORS)
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 # FTS5 tokenizer: Porter stemming over unicode61 with diacritics folded, so

@@ -73,6 +73,7 @@ class Writer:
                 self.articles += 1
                 self._rows["articles"].append(article)
                 self._rows["paragraphs"].extend(analysis.paragraphs)
+                self._rows["removed_blocks"].extend(analysis.removed_blocks)
                 if analysis.outlet:
                     name, domain = analysis.outlet
                     self._rows["_outlet_claims"].append(
