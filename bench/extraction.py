@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import re
 import sys
 import time
 import warnings
@@ -29,7 +30,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from aeb_metric import aggregate, score_page  # noqa: E402
 
-from ingest import extract  # noqa: E402
+from ingest import extract, metadata  # noqa: E402
 
 
 def ours_html(html: str) -> str:
@@ -140,11 +141,15 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages")
+    parser.add_argument("--metadata-only", action="store_true", help="only the metadata table")
     args = parser.parse_args(argv)
     aeb = args.shared / "bench" / "aeb"
     if not aeb.is_dir():
         parser.error(f"{aeb} not found: pass --shared")
     warnings.filterwarnings("ignore")
+    if args.metadata_only:
+        print(metadata_table(metadata_rows(aeb)))
+        return
     rows = []
     for kind in ("html", "text"):
         pages = load(aeb, kind, args.limit)
@@ -155,6 +160,103 @@ def main(argv=None):
         for result in run(methods, pages):
             rows.append((f"aeb/{kind} ({len(pages)} pages)", result))
     print(table(rows))
+    print()
+    print(f"Metadata, per-field accuracy on the {len(json.loads(FIXTURE.read_text())['pages'])} "
+          "hand-labelled pages of bench/fixtures/aeb_metadata.json (dates compared by day; "
+          "'invented': a value where the page states none):")
+    print()
+    print(metadata_table(metadata_rows(aeb)))
+
+
+# --- metadata -----------------------------------------------------------------
+
+FIXTURE = HERE / "fixtures" / "aeb_metadata.json"
+META_FIELDS = ["title", "standfirst", "authors", "published", "outlet", "language", "section", "wire_credit"]
+
+
+def _norm(value) -> str | None:
+    if value in (None, "", []):
+        return None
+    text = " ".join(str(value).replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"').split())
+    return text.casefold().strip(" .")
+
+
+def _norm_outlet(value) -> str | None:
+    value = _norm(value)
+    if value is None:
+        return None
+    value = value[4:] if value.startswith("the ") else value
+    return "".join(c for c in value if c.isalnum())
+
+
+def _authors(value) -> frozenset | None:
+    if value in (None, "", []):
+        return None
+    names = value if isinstance(value, list) else re.split(r",\s*|\s+and\s+|\s*;\s*", str(value))
+    return frozenset(_norm(n) for n in names if _norm(n))
+
+
+def _date(value) -> str | None:
+    return str(value)[:10] if value else None
+
+
+COMPARE = {"title": _norm, "standfirst": _norm, "authors": _authors, "published": _date,
+           "outlet": _norm_outlet, "language": _norm, "section": _norm, "wire_credit": _norm}
+
+
+def ours_metadata(article) -> dict:
+    return {"title": article.title, "standfirst": getattr(article, "standfirst", None),
+            "authors": article.author, "published": article.published, "outlet": article.outlet_name,
+            "language": article.language or metadata.detect_language(article.body_text),
+            "section": getattr(article, "section", None), "wire_credit": getattr(article, "wire_credit", None)}
+
+
+def trafilatura_metadata(html: str) -> dict:
+    import trafilatura
+
+    m = trafilatura.extract_metadata(html)
+    if m is None:
+        return {}
+    return {"title": m.title, "standfirst": m.description, "authors": m.author, "published": m.date,
+            "outlet": m.sitename, "language": None,
+            "section": (m.categories or [None])[0], "wire_credit": None}
+
+
+def metadata_rows(aeb: Path) -> list[dict]:
+    fixture = json.loads(FIXTURE.read_text("utf-8"))["pages"]
+    methods = {
+        "press-atlas HTML path": lambda pid: ours_metadata(extract.from_html(
+            gzip.decompress((aeb / "html" / f"{pid}.html.gz").read_bytes()).decode("utf-8", "replace"))),
+        "press-atlas text path": lambda pid: ours_metadata(extract.from_text(
+            (aeb / "text" / f"{pid}.txt").read_text("utf-8", "replace"))),
+        "trafilatura metadata (HTML)": lambda pid: trafilatura_metadata(
+            gzip.decompress((aeb / "html" / f"{pid}.html.gz").read_bytes()).decode("utf-8", "replace")),
+    }
+    rows = []
+    for name, fn in methods.items():
+        right = {f: 0 for f in META_FIELDS}
+        invented = 0
+        for pid, gold in fixture.items():
+            try:
+                found = fn(pid)
+            except Exception:  # noqa: BLE001 - no output: every stated field is missed
+                found = {}
+            for field in META_FIELDS:
+                want, got = COMPARE[field](gold.get(field)), COMPARE[field](found.get(field))
+                right[field] += want == got
+                invented += want is None and got is not None
+        rows.append({"method": name, **{f: right[f] / len(fixture) for f in META_FIELDS},
+                     "invented": invented, "pages": len(fixture)})
+    return rows
+
+
+def metadata_table(rows: list[dict]) -> str:
+    lines = ["| method | " + " | ".join(META_FIELDS) + " | values invented |",
+             "|---|" + "---:|" * (len(META_FIELDS) + 1)]
+    for r in rows:
+        lines.append(f"| {r['method']} | " + " | ".join(f"{r[f]:.2f}" for f in META_FIELDS)
+                     + f" | {r['invented']} |")
+    return "\n".join(lines)
 
 
 def line_model_k() -> int:
