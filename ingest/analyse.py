@@ -187,7 +187,7 @@ def _from_record(doc: RawDocument, result: Analysis) -> extract.Article:
             if _LOOKS_HTML.search(body[:5000]):
                 article = extract.from_html(body, url=url)
             else:
-                article = extract.from_text(body, url=url, title=title)
+                article = extract.from_text(body, url=url, title=title, page_dump=None)
         else:
             names = ", ".join(SYNONYMS["html"][:1] + SYNONYMS["text"][:4])
             raise DocumentError("extract", f"the record has no article text (expected one of: {names})")

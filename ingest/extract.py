@@ -117,15 +117,18 @@ def from_html(text: str, url: str | None = None) -> Article:
         raise NoArticle("no article text found in the page")
     body = build_html_output(doc)
     page_url = url or doc.url
+    site = metadata.site_name(_clean(doc.sitename))
+    domain = domain_of(page_url) or _clean(doc.hostname)
+    title = metadata.visible_headline(text) or metadata.strip_site_name(_clean(doc.title), [site, domain])
     article = Article(
         body_html=_body_inner(body),
-        title=_clean(doc.title),
+        title=title,
         author=_clean(doc.author),
         published=metadata.iso_date(doc.date),
         url=page_url,
         language=metadata.html_language(text) or _clean(doc.language),
-        outlet_name=_clean(doc.sitename),
-        outlet_domain=domain_of(page_url) or _clean(doc.hostname),
+        outlet_name=site,
+        outlet_domain=domain,
     )
     return render(article)
 
@@ -339,27 +342,66 @@ def locate_title(paragraphs: list[str], title: str | None) -> int | None:
     return index
 
 
-def from_text(text: str, url: str | None = None, title: str | None = None, model=None) -> Article:
+def headline_above(lines: list[str], first_body: int, guess: int | None) -> int | None:
+    """The headline is the plausible headline nearest above where the article
+    starts (a byline or date line right under it settles a choice), skipping
+    a standfirst; the first guess stands when it is one of them."""
+    window = [i for i in range(max(0, first_body - 15), first_body) if metadata.plausible_headline(lines[i])]
+    if guess in window or not window:
+        return guess
+    for i in reversed(window):
+        if any(metadata.is_byline_or_date(n) for n in lines[i + 1:min(i + 5, first_body + 2)]):
+            return i
+    last = window[-1]
+    if len(window) > 1 and window[-2] == last - 1 and len(lines[last].split()) >= 16:
+        return window[-2]  # headline, then standfirst
+    return last
+
+
+def looks_like_page_dump(lines: list[str]) -> bool:
+    """Text with many short lines (menus, buttons, counters) is a copy of a
+    whole page; an extracted article is mostly paragraphs."""
+    if len(lines) < 10:
+        return False
+    short = sum(len(line.split()) <= 4 for line in lines)
+    return short / len(lines) >= 0.3
+
+
+def from_text(text: str, url: str | None = None, title: str | None = None, model=None,
+              page_dump: bool | None = True) -> Article:
+    """An article from a plain-text page dump (page_dump=True), from text that
+    is already the article (False: only holes and unmistakable furniture are
+    cut), or whichever the text looks like (None)."""
     from . import clean
 
     lines, placeholders = split_lines(text)
     if not lines:
         raise NoArticle("the text is empty")
-    title_index = locate_title(lines, title)
+    guess = locate_title(lines, title)
+    if page_dump is None:
+        page_dump = looks_like_page_dump(lines)
+    if page_dump:
+        decisions = clean.classify(lines, guess, model)
+    else:
+        decisions = [(clean.rule_for(line) is None, None) for line in lines]
+    kept = [i for i, (keep, _score) in enumerate(decisions) if keep and i != guess]
+    if not kept:
+        raise NoArticle("no article text found: nothing on the page reads as article prose")
+    title_index = guess if title is not None else headline_above(lines, kept[0], guess)
     if title is None and title_index is not None:
         title = lines[title_index]
     start = title_index + 1 if title_index is not None else 0
-    head = lines[start:start + 8]
+    head = lines[start:max(start + 8, kept[0] + 1)]
     author = metadata.byline(head)
     published = metadata.date_line(head)
     page_outlet = metadata.outlet_from_text(lines)
     body, removed = [], []
-    for i, (line, (keep, score)) in enumerate(zip(lines, clean.classify(lines, title_index, model))):
+    for i, (line, (keep, score)) in enumerate(zip(lines, decisions)):
         if i == title_index:
             continue
-        if metadata.is_byline_or_date(line) and i < start + 8:
+        if metadata.is_byline_or_date(line) and start <= i < start + 8:
             removed.append((i, line, "byline or date line", score))
-        elif keep:
+        elif keep and i != guess:
             body.append(line)
         else:
             removed.append((i, line, clean.reason_for(line), score))

@@ -22,6 +22,23 @@ _MONTHS = {
     )
     for m in names
 }
+# Month names in the other languages the press we see is written in.
+for _i, _names in enumerate([
+    "januar janvier enero janeiro gennaio januari jänner",
+    "februar février fevrier febrero fevereiro febbraio februari",
+    "märz maerz mars marzo março maart",
+    "avril abril aprile",
+    "mai mayo maio maggio mei",
+    "juni juin junio junho giugno",
+    "juli juillet julio julho luglio",
+    "août aout agosto augustus",
+    "septembre septiembre setembro settembre",
+    "oktober octobre octubre outubro ottobre",
+    "novembre noviembre novembro",
+    "dezember décembre decembre diciembre dezembro dicembre",
+], start=1):
+    for _m in _names.split():
+        _MONTHS.setdefault(_m, _i)
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)?"
 _TIME = r"(?:,?\s+(?:at\s+)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<ampm>[ap]\.?m\.?)?)?"
@@ -33,8 +50,8 @@ _DATE_PATTERNS = [
         r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
         r"(?P<offset>Z|[+-]\d{2}:?\d{2})?)?"
     ),
-    re.compile(_WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mname>" + _MONTH_RE
-               + r")\.?,?\s+(?P<year>\d{4})" + _TIME + _TZ, re.IGNORECASE),
+    re.compile(_WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th|\.)?\s+(?:de\s+)?(?P<mname>" + _MONTH_RE
+               + r")\.?,?\s+(?:de\s+)?(?P<year>\d{4})" + _TIME + _TZ, re.IGNORECASE),
     re.compile(_WEEKDAY + r"(?P<mname>" + _MONTH_RE + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})"
                + _TIME + _TZ, re.IGNORECASE),
 ]
@@ -141,6 +158,12 @@ def is_furniture(line: str) -> bool:
     return bool(_FURNITURE.search(line))
 
 
+def plausible_headline(p: str) -> bool:
+    words = p.split()
+    return (4 <= len(words) <= 30 and len(p) <= 250 and not p.endswith((".", ")", ":"))
+            and not _FURNITURE.search(p) and not is_byline_or_date(p))
+
+
 def find_title(paragraphs: list[str], window: int = 40) -> int | None:
     """Index of the line that is the article's title in a text dump.
 
@@ -157,10 +180,7 @@ def find_title(paragraphs: list[str], window: int = 40) -> int | None:
     for p in paragraphs:
         counts[p] = counts.get(p, 0) + 1
 
-    def plausible(p: str) -> bool:
-        words = p.split()
-        return (4 <= len(words) <= 30 and len(p) <= 250 and not p.endswith((".", ")"))
-                and not _FURNITURE.search(p) and not is_byline_or_date(p))
+    plausible = plausible_headline
 
     candidates = [i for i, p in enumerate(head) if plausible(p)]
     for d, line in enumerate(head):
@@ -176,8 +196,9 @@ def find_title(paragraphs: list[str], window: int = 40) -> int | None:
     return candidates[0] if candidates else None
 
 
-_BY = re.compile(r"^(?:by|par|von|por|di)\s+(?P<name>[^\d,|•]{3,80}?)(?:\s+(?:in|en|em|à|in)\s+[A-Z][\w -]+)?(?:\s*[,|•].*)?$",
-                 re.IGNORECASE)
+_BY = re.compile(r"^(?:by|par|von|por|di)\s+(?P<name>[^\d,|•]{3,80}?)(?:\s+(?:in|en|em|à|in)\s+[A-Z][\w -]+)?"
+                 r"(?:\s+(?:publiziert|veröffentlicht|published|posted|updated|publié|publicado|on|am|le|el|em)\b.*)?"
+                 r"(?:\s*[,|•–-].*)?$", re.IGNORECASE)
 _NOT_A_NAME = re.compile(
     r"\b(posts?|comments?|share|related|recommended|advertisement|read|more|latest|news|"
     r"updates?|stories|home|menu|search|subscribe|sign|login|support|donate|newsletter|"
@@ -258,6 +279,58 @@ def outlet_from_text(paragraphs: list[str]) -> tuple[str | None, str | None]:
                     domain = d
                     break
     return name, domain
+
+
+# --- HTML titles and site names ----------------------------------------------
+
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:]\s+|\s+-\s+|\s*::\s*")
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"\W", "", text.casefold())
+
+
+def strip_site_name(title: str | None, site_names: list[str]) -> str | None:
+    """Drop the parts of a <title> that name the site ("Best gadgets | ZDNet",
+    "LinkNaija | ...: Headline"), keeping the headline."""
+    if not title:
+        return title
+    names = {_letters(n) for n in site_names if n and len(_letters(n)) >= 2}
+    names |= {_letters(n.split(".")[0]) for n in site_names if n and "." in n}
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2 or not names:
+        return title
+    kept = [p for p in parts if not any(_letters(p) == n or (n and _letters(p).startswith(n) and len(p.split()) <= 4)
+                                        for n in names)]
+    if kept and len(kept) < len(parts):
+        # Rebuild from the original text so separators inside the headline stay.
+        first, last = title.find(kept[0]), title.rfind(kept[-1]) + len(kept[-1])
+        return title[first:last].strip() or title
+    return title
+
+
+def site_name(value: str | None) -> str | None:
+    """A site name as the page gives it, without a tagline after a pipe."""
+    if not value:
+        return value
+    return re.split(r"\s+[|–—]\s+", value)[0].strip() or value
+
+
+def visible_headline(html: str) -> str | None:
+    """The page's own headline: the first <h1> of 4-30 words inside <article>
+    or <main>, else in the page."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for path in ("//article//h1", "//main//h1", "//h1"):
+        for h1 in root.xpath(path):
+            text = " ".join(h1.text_content().split())
+            if 4 <= len(text.split()) <= 30:
+                return text
+    return None
 
 
 # --- language ----------------------------------------------------------------
