@@ -93,9 +93,12 @@ def analyse(doc: RawDocument) -> Analysis:
         "outlet": None,  # assigned when outlets are linked across the corpus
         "url": article.url,
         "title": article.title,
+        "standfirst": article.standfirst,
         "author": article.author,
         "published": article.published,
         "language": article.language or metadata.detect_language(body_text),
+        "section": article.section,
+        "wire_credit": article.wire_credit,
         "body_markdown": article.body_markdown,
         "body_text": body_text,
         "word_count": len(body_text.split()),

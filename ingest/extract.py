@@ -36,6 +36,9 @@ class NoArticle(ValueError):
 class Article:
     body_html: str  # the article body as an HTML fragment
     title: str | None = None
+    standfirst: str | None = None
+    section: str | None = None
+    wire_credit: str | None = None
     author: str | None = None
     published: str | None = None
     url: str | None = None
@@ -130,7 +133,11 @@ def from_html(text: str, url: str | None = None) -> Article:
         outlet_name=site,
         outlet_domain=domain,
     )
-    return render(article)
+    render(article)
+    article.standfirst = metadata.visible_standfirst(text, _clean(doc.description), article.body_text)
+    article.section = metadata.html_section(text) or _clean((doc.categories or [None])[0])
+    article.wire_credit = metadata.wire_credit(article.paragraphs)
+    return article
 
 
 def _body_inner(html_doc: str) -> str:
@@ -407,9 +414,20 @@ def from_text(text: str, url: str | None = None, title: str | None = None, model
             removed.append((i, line, clean.reason_for(line), score))
     if not body:
         raise NoArticle("no article text found: nothing on the page reads as article prose")
+    # The standfirst: a long line right under the headline, with the byline or
+    # date under it (the headline block of most pages).
+    following = lines[start] if title_index is not None and start < kept[0] else ""
+    byline_below = any(metadata.is_byline_or_date(n) or metadata.byline([n]) for n in lines[start + 1:start + 4])
+    standfirst = following if (len(following.split()) >= 10 and byline_below
+                               and not metadata.is_byline_or_date(following)
+                               and not metadata.is_furniture(following)
+                               and clean.rule_for(following) is None) else None
     article = Article(
         body_html="".join(f"<p>{htmllib.escape(p)}</p>" for p in body),
         title=title,
+        standfirst=standfirst,
+        section=metadata.section_from_lines(lines[:title_index + 8 if title_index is not None else 30]),
+        wire_credit=metadata.wire_credit(body + [r[1] for r in removed]),
         author=author,
         published=published,
         url=url,

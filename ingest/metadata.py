@@ -281,6 +281,57 @@ def outlet_from_text(paragraphs: list[str]) -> tuple[str | None, str | None]:
     return name, domain
 
 
+_SECTION_LABEL = re.compile(r"^(?:category|section|rubri(?:k|que|ca)|ressort|sección|seção|categoria)\s*:?\s*(?P<v>.*)$",
+                            re.IGNORECASE)
+
+
+def section_from_lines(lines: list[str]) -> str | None:
+    """A section stated as a label: "Category: Ukraine", or "Category" then "Ukraine"."""
+    for i, line in enumerate(lines):
+        m = _SECTION_LABEL.match(line)
+        if not m:
+            continue
+        value = m["v"] or (lines[i + 1] if i + 1 < len(lines) else "")
+        if value and len(value.split()) <= 4 and not find_date(value):
+            return value.strip()
+    return None
+
+
+# --- wire credits ----------------------------------------------------------------
+
+AGENCIES = {
+    "reuters": "Reuters", "ap": "AP", "associated press": "AP", "the associated press": "AP",
+    "afp": "AFP", "agence france-presse": "AFP", "agence france presse": "AFP", "bloomberg": "Bloomberg",
+    "pti": "PTI", "press trust of india": "PTI", "ians": "IANS", "ani": "ANI", "dpa": "dpa", "efe": "EFE",
+    "ansa": "ANSA", "xinhua": "Xinhua", "tass": "TASS", "interfax": "Interfax", "kyodo": "Kyodo",
+    "yonhap": "Yonhap", "anadolu": "Anadolu", "ukrinform": "Ukrinform", "upi": "UPI", "agencies": "agencies",
+}
+_AGENCY_RE = "|".join(sorted((re.escape(a) for a in AGENCIES), key=len, reverse=True))
+_CREDIT_PATTERNS = [
+    # A dateline: "KYIV (Reuters) -", "WASHINGTON (AP) —"
+    re.compile(r"\((" + _AGENCY_RE + r")\)\s*[-–—:]", re.IGNORECASE),
+    re.compile(r"\b(?:with )?inputs? from\s+(?:the\s+)?(" + _AGENCY_RE + r")\b", re.IGNORECASE),
+    re.compile(r"\b(?:the\s+)?(" + _AGENCY_RE + r")\s+contributed (?:to this|reporting)", re.IGNORECASE),
+    re.compile(r"\badditional reporting by\s+(?:the\s+)?(" + _AGENCY_RE + r")\b", re.IGNORECASE),
+    re.compile(r"(?:copyright|©)\s*\d{4}\s+(?:the\s+)?(" + _AGENCY_RE + r")\b", re.IGNORECASE),
+    re.compile(r"^[-–—]\s*(?:the\s+)?(" + _AGENCY_RE + r")\s*$", re.IGNORECASE),
+]
+_WIRE_FEED = re.compile(r"published from a wire agency feed|auto-generated from a syndicated feed", re.IGNORECASE)
+
+
+def wire_credit(lines: list[str]) -> str | None:
+    """The agency an article says it comes from, by its dateline or credit
+    lines; None when it only quotes an agency in passing."""
+    for line in lines:
+        for pattern in _CREDIT_PATTERNS:
+            m = pattern.search(line)
+            if m and (pattern is not _CREDIT_PATTERNS[0] or m.group(1).isupper() or m.group(1)[0].isupper()):
+                return AGENCIES[m.group(1).lower()]
+        if _WIRE_FEED.search(line):
+            return "wire agency"
+    return None
+
+
 # --- HTML titles and site names ----------------------------------------------
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:]\s+|\s+-\s+|\s*::\s*")
@@ -314,6 +365,52 @@ def site_name(value: str | None) -> str | None:
     if not value:
         return value
     return re.split(r"\s+[|–—]\s+", value)[0].strip() or value
+
+
+_META = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
+
+
+def _meta_content(html: str, names: tuple[str, ...]) -> str | None:
+    for tag in _META.findall(html[:200_000]):
+        key = re.search(r"(?:property|name|itemprop)\s*=\s*[\"']([^\"']+)", tag, re.IGNORECASE)
+        value = re.search(r"content\s*=\s*\"([^\"]*)\"|content\s*=\s*'([^']*)'", tag, re.IGNORECASE)
+        if key and value and key.group(1).lower() in names:
+            text = " ".join((value.group(1) or value.group(2) or "").split())
+            if text:
+                import html as htmllib
+
+                return htmllib.unescape(text)
+    return None
+
+
+def html_section(html: str) -> str | None:
+    """The section a page files the article under, as its metadata says."""
+    section = _meta_content(html, ("article:section", "section", "parsely-section", "sailthru.section"))
+    if section:
+        return section
+    m = re.search(r'"articleSection"\s*:\s*(?:\[\s*)?"([^"]{1,80})"', html[:500_000])
+    return " ".join(m.group(1).split()) if m else None
+
+
+def visible_standfirst(html: str, description: str | None, body_text: str) -> str | None:
+    """The page's standfirst: its description, only when the page shows it
+    (outside <meta> and outside the article body) rather than only telling
+    search engines."""
+    if not description or len(description.split()) < 6:
+        return None
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for bad in root.xpath("//head|//script|//style|//noscript"):
+        bad.getparent().remove(bad)
+    visible = " ".join(root.text_content().split())
+    wanted = " ".join(description.split())
+    if wanted in visible and wanted not in " ".join(body_text.split()):
+        return wanted
+    return None
 
 
 def visible_headline(html: str) -> str | None:

@@ -60,9 +60,12 @@ ARTICLES = Table(
         "outlet": str,
         "url": str,
         "title": str,
+        "standfirst": str,  # the summary under the headline, when the page shows one
         "author": str,
         "published": str,  # ISO 8601 date or datetime, as precise as the page says
         "language": str,  # ISO 639-1
+        "section": str,  # the section the page files it under
+        "wire_credit": str,  # the agency the article says it comes from (Reuters, AP, ...)
         "body_markdown": str,
         "body_text": str,
         "word_count": int,

@@ -190,3 +190,46 @@ def test_bad_records_become_errors(line, stage, words):
     assert result.article is None
     [error] = result.errors
     assert error["stage"] == stage and words in error["message"] and error["message"].startswith("line 7:")
+
+
+# (title, standfirst, author, published, outlet, section, wire credit, redacted) as each seed states them;
+# what a seed does not state is None.
+SEED_METADATA = {
+    "000": ("Russia has begun using North Korean troops in significant numbers in Ukraine, Zelensky says",
+            None, None, None, None, None, "agencies", 1),
+    "001": ("Growing No of North Korean Troops on Battlefield, Zelenskiy Says",
+            None, None, None, "tovima.com", None, None, 0),
+    "002": ("Zelensky announced Russia's involvement of North Korean military in the fighting in Kursk",
+            None, None, None, None, "Ukraine", None, 0),
+    "003": ("Zelenskiy says Russia is deploying more North Korean troops in its Kursk region",
+            None, None, None, "Olomoinfo", None, None, 0),
+    "004": ("Russia has begun using North Korean troops in significant numbers in Ukraine, Zelensky says",
+            "Ukraine has accused Russia of deploying North Korean soldiers to the front lines in Kursk, "
+            "marking a significant escalation in conflict",
+            "Namita Singh", "2024-12-16T06:04Z", "The Independent", None, "agencies", 0),
+}
+
+
+@pytest.mark.parametrize("seed", sorted(SEED_METADATA))
+def test_metadata_of_the_seeds(seeds_db, seed):
+    [found] = rows(seeds_db, """
+        select a.title, a.standfirst, a.author, a.published, o.name, a.section, a.wire_credit, a.redacted
+        from articles a join sources s on s.id = a.source left join outlets o on o.id = a.outlet
+        where s.path like ?""", (f"seeds/{seed}_%",))
+    assert found == SEED_METADATA[seed]
+    [(language,)] = rows(seeds_db, "select language from articles a join sources s on s.id = a.source "
+                                   "where s.path like ?", (f"seeds/{seed}_%",))
+    assert language == "en"
+
+
+@pytest.mark.parametrize("line, agency", [
+    ("KYIV (Reuters) - Ukraine said on Monday...", "Reuters"),
+    ("WASHINGTON (AP) — The Senate voted...", "AP"),
+    ("(With inputs from PTI)", "PTI"),
+    ("The Associated Press contributed to this report.", "AP"),
+    ("Additional reporting by agencies", "agencies"),
+    ("According to Reuters, the troops arrived in October.", None),  # quoting is not a credit
+    ("The report was shared on AP News (ap) later.", None),
+])
+def test_wire_credits(line, agency):
+    assert metadata.wire_credit([line]) == agency
