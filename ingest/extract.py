@@ -127,7 +127,7 @@ def from_html(text: str, url: str | None = None) -> Article:
         body_html=_body_inner(body),
         title=title,
         author=_clean(doc.author),
-        published=metadata.iso_date(doc.date),
+        published=metadata.iso_date(doc.date) or metadata.date_from_url(page_url),
         url=page_url,
         language=metadata.html_language(text) or _clean(doc.language),
         outlet_name=site,
@@ -400,16 +400,16 @@ def from_text(text: str, url: str | None = None, title: str | None = None, model
     start = title_index + 1 if title_index is not None else 0
     head = lines[start:max(start + 8, kept[0] + 1)]
     author = metadata.byline(head)
-    published = metadata.date_line(head)
+    published = metadata.date_line(head) or metadata.date_from_url(url)
     page_outlet = metadata.outlet_from_text(lines)
     body, removed = [], []
     for i, (line, (keep, score)) in enumerate(zip(lines, decisions)):
         if i == title_index:
             continue
-        if metadata.is_byline_or_date(line) and start <= i < start + 8:
-            removed.append((i, line, "byline or date line", score))
-        elif keep and i != guess:
+        if keep:
             body.append(line)
+        elif metadata.is_byline_or_date(line) and start <= i < start + 8:
+            removed.append((i, line, "byline or date line", score))
         else:
             removed.append((i, line, clean.reason_for(line), score))
     if not body:

@@ -98,6 +98,25 @@ def find_date(text: str) -> str | None:
     return None
 
 
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})(?:[/-](\d{1,2}))?(?=[/-]|$)")
+
+
+def date_from_url(url: str | None) -> str | None:
+    """The date in an article's address (/2019/11/18/...), as precise as it is:
+    a last resort when the page states none."""
+    if not url:
+        return None
+    m = _URL_DATE.search(url.split("?")[0])
+    if not m:
+        return None
+    year, month = int(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12:
+        return None
+    if m.group(3) and _valid(year, month, int(m.group(3))):
+        return f"{year:04d}-{month:02d}-{int(m.group(3)):02d}"
+    return f"{year:04d}-{month:02d}"
+
+
 _YEAR_MONTH = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})$")
 
 

@@ -233,3 +233,17 @@ def test_metadata_of_the_seeds(seeds_db, seed):
 ])
 def test_wire_credits(line, agency):
     assert metadata.wire_credit([line]) == agency
+
+
+@pytest.mark.parametrize("url, iso", [
+    ("https://example.com/2019/11/18/wework-investigation/", "2019-11-18"),
+    ("https://example.com/news/2024-12-16/story", "2024-12-16"),
+    ("https://example.com/2019/11/story", "2019-11"),
+    ("https://example.com/2019/13/story", None),
+    ("https://example.com/story-2019", None),
+    (None, None),
+])
+def test_dates_in_urls_as_a_last_resort(url, iso):
+    assert metadata.date_from_url(url) == iso
+    text = "A headline for the story here\n\n" + "The council met on a day the page does not name. " * 4
+    assert extract.from_text(text, url=url, page_dump=False).published == iso
