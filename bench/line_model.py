@@ -29,7 +29,7 @@ from aeb_metric import shingles, tokens  # noqa: E402
 
 from ingest import clean, extract  # noqa: E402
 
-PARAMS = {"n_estimators": 250, "max_depth": 3, "learning_rate": 0.1, "subsample": 0.8, "random_state": 0}
+PARAMS = {"n_estimators": 250, "max_depth": 4, "learning_rate": 0.1, "subsample": 0.8, "random_state": 0}
 K = 5
 
 
