@@ -133,11 +133,97 @@ def from_html(text: str, url: str | None = None) -> Article:
         outlet_name=site,
         outlet_domain=domain,
     )
+    description = _clean(doc.description)
+    article.body_html, leading_standfirst = _drop_headline_block(article.body_html, title, description)
     render(article)
-    article.standfirst = metadata.visible_standfirst(text, _clean(doc.description), article.body_text)
+    article.standfirst = leading_standfirst or metadata.visible_standfirst(text, description, article.body_text)
     article.section = metadata.html_section(text) or _clean((doc.categories or [None])[0])
     article.wire_credit = metadata.wire_credit(article.paragraphs)
+    article.removed = html_cuts(text, article)
     return article
+
+
+def _drop_headline_block(fragment: str, title: str | None, description: str | None) -> tuple[str, str | None]:
+    """trafilatura sometimes keeps the headline (and the standfirst under it)
+    as the body's first blocks: the body is the article without its title.
+    Returns the fragment without them, and the standfirst if one was there."""
+    if not title or not fragment.strip():
+        return fragment, None
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    blocks = [el for el in root.iter() if isinstance(el.tag, str) and el.tag in BLOCK_TAGS][:3]
+    standfirst = None
+    for i, el in enumerate(blocks):
+        if _squash(el.text_content()) != title:
+            continue
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if following is not None and description and _squash(following.text_content()) == description:
+            standfirst = description
+            following.drop_tree()
+        el.drop_tree()
+        return "".join(lxml.html.tostring(c, encoding="unicode") for c in root), standfirst
+    return fragment, None
+
+
+_PAGE_BLOCKS = BLOCK_TAGS | {"div", "section", "header", "footer", "nav", "aside", "form", "button", "label",
+                             "span", "a", "time", "small", "strong", "em", "b", "i"}
+_INVISIBLE = "//head|//script|//style|//noscript|//template|//svg|//iframe|//*[@hidden]|//*[@aria-hidden='true']"
+
+
+def page_blocks(html: str) -> list[str]:
+    """The visible text of a page, block by block, in reading order."""
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    for el in root.xpath(_INVISIBLE):
+        if el.getparent() is not None:
+            el.getparent().remove(el)
+    blocks: list[str] = []
+    current: list[str] = []
+
+    def flush():
+        text = _squash(" ".join(current))
+        if text:
+            blocks.append(text)
+        current.clear()
+
+    def walk(el):
+        block = isinstance(el.tag, str) and el.tag not in ("span", "a", "time", "small", "strong", "em", "b", "i")
+        if block:
+            flush()
+        if el.text:
+            current.append(el.text)
+        for child in el:
+            if isinstance(child.tag, str):
+                walk(child)
+            if child.tail:
+                current.append(child.tail)
+        if block:
+            flush()
+
+    body = root.find("body")
+    walk(body if body is not None else root)
+    flush()
+    return blocks
+
+
+def html_cuts(html: str, article: Article) -> list[tuple[int, str, str, float | None]]:
+    """What the page shows that the article body left out, block by block, so
+    the HTML path's cuts can be audited like the text path's."""
+    from . import clean
+
+    body = " ".join(article.body_text.split())
+    labels = {article.title: "headline", article.standfirst: "standfirst", article.author: "byline"}
+    cuts = []
+    paragraphs = set(article.paragraphs)
+    for position, text in enumerate(page_blocks(html)):
+        # A block is in the article when it is one of its paragraphs, or (for
+        # a block long enough not to match by chance) part of one.
+        if text in paragraphs or (len(text.split()) >= 4 and text in body):
+            continue
+        reason = labels.get(text) or ("outside the article: " + clean.reason_for(text))
+        cuts.append((position, text, reason, None))
+    return cuts
 
 
 def _body_inner(html_doc: str) -> str:

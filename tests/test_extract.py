@@ -247,3 +247,24 @@ def test_dates_in_urls_as_a_last_resort(url, iso):
     assert metadata.date_from_url(url) == iso
     text = "A headline for the story here\n\n" + "The council met on a day the page does not name. " * 4
     assert extract.from_text(text, url=url, page_dump=False).published == iso
+
+
+def test_html_cuts_are_recorded_and_the_headline_is_not_body():
+    html = (SAMPLE / "html" / "harbour-gazette-aveiro-sea-wall-breach.html").read_text("utf-8")
+    article = extract.from_html(html)
+    assert article.title not in article.paragraphs
+    cut = {text: reason for _position, text, reason, _score in article.removed}
+    assert cut[article.title] == "headline"
+    assert any(text.startswith("We use cookies") and "cookies" in reason for text, reason in cut.items())
+    assert any(text == "Related stories" for text in cut)
+    # Nothing of the article is reported as cut, and every cut is on the page.
+    assert not set(cut) & set(article.paragraphs)
+    blocks = extract.page_blocks(html)
+    assert all(blocks[position] == text for position, text, _reason, _score in article.removed)
+
+
+def test_page_blocks_skip_what_is_not_shown():
+    html = ("<html><head><title>T</title><script>var x = 'hidden';</script></head><body>"
+            "<nav>Home <a href='/'>News</a></nav><p>One <b>bold</b> word.</p>"
+            "<div hidden>Secret</div><style>p {}</style><div>Tail text</div></body></html>")
+    assert extract.page_blocks(html) == ["Home News", "One bold word.", "Tail text"]
