@@ -117,14 +117,23 @@ def main_run(prose: list[float]) -> tuple[int, int]:
 FEATURE_NAMES: list[str] = []
 
 
+def _sample(text: str, limit: int = 4000) -> str:
+    """A long line's head and tail: enough to judge it (furniture is short),
+    and it keeps the cost of a line bounded however long the line."""
+    return text if len(text) <= limit else text[:limit // 2] + " " + text[-limit // 2:]
+
+
 def _base_features(text: str) -> dict[str, float]:
+    full_length = len(text)
+    full_words = len(_WORD.findall(text)) if full_length > 4000 else None
+    text = _sample(text)
     words = _WORD.findall(text)
     n = len(words)
     lower = [w.lower() for w in words]
     letters = sum(c.isalpha() for c in text)
     f = {
-        "log_words": math.log1p(n),
-        "log_chars": math.log1p(len(text)),
+        "log_words": math.log1p(full_words if full_words is not None else n),
+        "log_chars": math.log1p(full_length),
         "terminal": 1.0 if text.endswith(_TERMINAL) else 0.0,
         "ends_colon": 1.0 if text.endswith(":") else 0.0,
         "ends_paren": 1.0 if text.endswith(")") else 0.0,
@@ -191,7 +200,7 @@ _QUOTES = re.compile("[\"“”«»]")
 
 def rule_for(text: str) -> str | None:
     """The name of the furniture rule that cuts this line, if any."""
-    if _QUOTES.search(text) or len(text.split()) > 40:
+    if len(text) > 2000 or _QUOTES.search(text) or len(text.split()) > 40:
         return None
     for name, rx in _RULE_RE.items():
         if rx.search(text):

@@ -138,7 +138,8 @@ def from_html(text: str, url: str | None = None) -> Article:
     render(article)
     article.standfirst = leading_standfirst or metadata.visible_standfirst(text, description, article.body_text)
     article.section = metadata.html_section(text) or _clean((doc.categories or [None])[0])
-    article.wire_credit = metadata.wire_credit(article.paragraphs)
+    article.author, byline_agency = metadata.split_byline(article.author, site)
+    article.wire_credit = metadata.wire_credit(article.paragraphs) or byline_agency
     article.removed = html_cuts(text, article)
     return article
 
@@ -325,27 +326,29 @@ def find_placeholders(lines: list[str]) -> set[str]:
     (3+ times) and, at least half the time, what follows them carries on a
     sentence they interrupted."""
     stripped = [_squash(line) for line in lines]
-    counts: dict[str, int] = {}
-    for line in stripped:
+    # The next non-blank line after each line, in one backward pass.
+    following: list[str] = [""] * len(stripped)
+    upcoming = ""
+    for i in range(len(stripped) - 1, -1, -1):
+        following[i] = upcoming
+        if stripped[i]:
+            upcoming = stripped[i]
+    occurrences: dict[str, list[int]] = {}
+    for i, line in enumerate(stripped):
         if line:
-            counts[line] = counts.get(line, 0) + 1
+            occurrences.setdefault(line, []).append(i)
     placeholders = set()
-    for line, n in counts.items():
+    for line, where in occurrences.items():
         if len(line.split()) > 15:
             continue
         if _HOLE_LEXICON.search(line):
             placeholders.add(line)
             continue
-        if n < 3:
+        if len(where) < 3:
             continue
-        interrupts = 0
-        for i, other in enumerate(stripped):
-            if other != line:
-                continue
-            nxt = next((x for x in stripped[i + 1:] if x), "")
-            if nxt and nxt != line and _continues_after_hole(nxt):
-                interrupts += 1
-        if interrupts * 2 >= n:
+        interrupts = sum(1 for i in where if following[i] and following[i] != line
+                         and _continues_after_hole(following[i]))
+        if interrupts * 2 >= len(where):
             placeholders.add(line)
     return placeholders
 
@@ -508,12 +511,13 @@ def from_text(text: str, url: str | None = None, title: str | None = None, model
                                and not metadata.is_byline_or_date(following)
                                and not metadata.is_furniture(following)
                                and clean.rule_for(following) is None) else None
+    author, byline_agency = metadata.split_byline(author, page_outlet[0])
     article = Article(
         body_html="".join(f"<p>{htmllib.escape(p)}</p>" for p in body),
         title=title,
         standfirst=standfirst,
         section=metadata.section_from_lines(lines[:title_index + 8 if title_index is not None else 30]),
-        wire_credit=metadata.wire_credit(body + [r[1] for r in removed]),
+        wire_credit=metadata.wire_credit(body + [r[1] for r in removed]) or byline_agency,
         author=author,
         published=published,
         url=url,

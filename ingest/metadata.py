@@ -245,7 +245,7 @@ def _bare_name(line: str) -> bool:
 
 
 def _is_date_line(line: str) -> bool:
-    return len(line.split()) <= 12 and find_date(line) is not None
+    return len(line) <= 200 and len(line.split()) <= 12 and find_date(line) is not None
 
 
 def date_line(head: list[str]) -> str | None:
@@ -349,6 +349,37 @@ def wire_credit(lines: list[str]) -> str | None:
         if _WIRE_FEED.search(line):
             return "wire agency"
     return None
+
+
+_NOT_A_PERSON = re.compile(
+    r"^(?:staff(?: reports?| writers?)?|admin(?:istrator)?|jdadmin|editor(?:s|ial(?: (?:team|staff|board))?)?|"
+    r"(?:news|web|city|foreign) desk|desk|newsroom|guest(?: author)?|contributor|redaktion|rédaction|redacción|"
+    r"redação|\w+ staff|science x staff)$", re.IGNORECASE)
+
+
+def _bare(name: str) -> str:
+    return _letters(re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE))
+
+
+def split_byline(author: str | None, outlet: str | None = None) -> tuple[str | None, str | None]:
+    """(people, agency) from a byline: "By The Associated Press" is a wire
+    credit, not an author; "Staff Reports", "Admin" or the outlet's own name
+    are nobody's name."""
+    if not author:
+        return None, None
+    people, agency = [], None
+    for part in re.split(r"\s*[,;&]\s*|\s+and\s+", author):
+        part = part.strip()
+        key = re.sub(r"^the\s+", "", part, flags=re.IGNORECASE).lower()
+        if key in AGENCIES:
+            agency = agency or AGENCIES[key]
+        elif part and not _NOT_A_PERSON.match(part) and not (outlet and _bare(part) == _bare(outlet)):
+            if not people or _NAME.match(part) or len(part.split()) >= 2:
+                people.append(part)
+    # A lone place after the agency ("PTI, Washington") is not a person either.
+    if agency and len(people) == 1 and len(people[0].split()) == 1:
+        people = []
+    return (", ".join(people) or None), agency
 
 
 # --- HTML titles and site names ----------------------------------------------

@@ -268,3 +268,17 @@ def test_page_blocks_skip_what_is_not_shown():
             "<nav>Home <a href='/'>News</a></nav><p>One <b>bold</b> word.</p>"
             "<div hidden>Secret</div><style>p {}</style><div>Tail text</div></body></html>")
     assert extract.page_blocks(html) == ["Home News", "One bold word.", "Tail text"]
+
+
+@pytest.mark.parametrize("byline, people, agency", [
+    ("The Associated Press", None, "AP"),
+    ("PTI, Washington", None, "PTI"),
+    ("Staff Reports", None, None),
+    ("Admin", None, None),
+    ("Harbour Gazette", None, None),  # the outlet's own name
+    ("Namita Singh", "Namita Singh", None),
+    ("Jane Doe and John Roe", "Jane Doe, John Roe", None),
+    (None, None, None),
+])
+def test_bylines_that_name_no_person(byline, people, agency):
+    assert metadata.split_byline(byline, "The Harbour Gazette") == (people, agency)
