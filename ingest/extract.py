@@ -122,7 +122,11 @@ def from_html(text: str, url: str | None = None) -> Article:
     page_url = url or doc.url
     site = metadata.site_name(_clean(doc.sitename))
     domain = domain_of(page_url) or _clean(doc.hostname)
-    title = metadata.visible_headline(text) or metadata.strip_site_name(_clean(doc.title), [site, domain])
+    # The page is parsed once here for the headline and for its visible blocks
+    # (standfirst, and the audit of what the body left out).
+    page = parse_page(text)
+    title = metadata.visible_headline(page) or metadata.strip_site_name(_clean(doc.title), [site, domain])
+    blocks = visible_blocks(page)
     article = Article(
         body_html=_body_inner(body),
         title=title,
@@ -136,11 +140,12 @@ def from_html(text: str, url: str | None = None) -> Article:
     description = _clean(doc.description)
     article.body_html, leading_standfirst = _drop_headline_block(article.body_html, title, description)
     render(article)
-    article.standfirst = leading_standfirst or metadata.visible_standfirst(text, description, article.body_text)
+    article.standfirst = leading_standfirst or metadata.visible_standfirst(
+        " ".join(blocks), description, article.body_text)
     article.section = metadata.html_section(text) or _clean((doc.categories or [None])[0])
     article.author, byline_agency = metadata.split_byline(article.author, site)
     article.wire_credit = metadata.wire_credit(article.paragraphs) or byline_agency
-    article.removed = html_cuts(text, article)
+    article.removed = html_cuts(blocks, article)
     return article
 
 
@@ -165,16 +170,26 @@ def _drop_headline_block(fragment: str, title: str | None, description: str | No
     return fragment, None
 
 
-_PAGE_BLOCKS = BLOCK_TAGS | {"div", "section", "header", "footer", "nav", "aside", "form", "button", "label",
-                             "span", "a", "time", "small", "strong", "em", "b", "i"}
 _INVISIBLE = "//head|//script|//style|//noscript|//template|//svg|//iframe|//*[@hidden]|//*[@aria-hidden='true']"
+
+
+def parse_page(html: str):
+    """The page as an lxml document, or None when it cannot be parsed."""
+    try:
+        return lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return None
 
 
 def page_blocks(html: str) -> list[str]:
     """The visible text of a page, block by block, in reading order."""
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
+    return visible_blocks(parse_page(html))
+
+
+def visible_blocks(root) -> list[str]:
+    """The visible text of a parsed page, block by block (removes what is not
+    shown from the tree)."""
+    if root is None:
         return []
     for el in root.xpath(_INVISIBLE):
         if el.getparent() is not None:
@@ -208,7 +223,7 @@ def page_blocks(html: str) -> list[str]:
     return blocks
 
 
-def html_cuts(html: str, article: Article) -> list[tuple[int, str, str, float | None]]:
+def html_cuts(blocks: list[str], article: Article) -> list[tuple[int, str, str, float | None]]:
     """What the page shows that the article body left out, block by block, so
     the HTML path's cuts can be audited like the text path's."""
     from . import clean
@@ -217,7 +232,7 @@ def html_cuts(html: str, article: Article) -> list[tuple[int, str, str, float | 
     labels = {article.title: "headline", article.standfirst: "standfirst", article.author: "byline"}
     cuts = []
     paragraphs = set(article.paragraphs)
-    for position, text in enumerate(page_blocks(html)):
+    for position, text in enumerate(blocks):
         # A block is in the article when it is one of its paragraphs, or (for
         # a block long enough not to match by chance) part of one.
         if text in paragraphs or (len(text.split()) >= 4 and text in body):

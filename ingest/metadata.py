@@ -442,35 +442,22 @@ def html_section(html: str) -> str | None:
     return " ".join(m.group(1).split()) if m else None
 
 
-def visible_standfirst(html: str, description: str | None, body_text: str) -> str | None:
+def visible_standfirst(visible_text: str, description: str | None, body_text: str) -> str | None:
     """The page's standfirst: its description, only when the page shows it
-    (outside <meta> and outside the article body) rather than only telling
+    (in its visible text, outside the article body) rather than only telling
     search engines."""
     if not description or len(description.split()) < 6:
         return None
-    import lxml.html
-
-    try:
-        root = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
-        return None
-    for bad in root.xpath("//head|//script|//style|//noscript"):
-        bad.getparent().remove(bad)
-    visible = " ".join(root.text_content().split())
     wanted = " ".join(description.split())
-    if wanted in visible and wanted not in " ".join(body_text.split()):
+    if wanted in visible_text and wanted not in " ".join(body_text.split()):
         return wanted
     return None
 
 
-def visible_headline(html: str) -> str | None:
-    """The page's own headline: the first <h1> of 4-30 words inside <article>
-    or <main>, else in the page."""
-    import lxml.html
-
-    try:
-        root = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
+def visible_headline(root) -> str | None:
+    """The page's own headline, from its parsed document: the first <h1> of
+    4-30 words inside <article> or <main>, else in the page."""
+    if root is None:
         return None
     for path in ("//article//h1", "//main//h1", "//h1"):
         for h1 in root.xpath(path):
