@@ -198,6 +198,16 @@ _RULE_RE["caption credit"] = re.compile(
 _QUOTES = re.compile("[\"“”«»]")
 
 
+_PHOTO_CREDIT = re.compile(r"\([^()]*(?:/\s*(?:AP|AFP|Reuters|EPA|Getty Images|PA)|\bvia \w+|\bFile)\)\s*$|"
+                           r"\bfile (?:photo|image|picture)\b", re.IGNORECASE)
+
+
+def is_caption(text: str) -> bool:
+    """A photo caption, however long: it ends with a photo credit or calls
+    itself a file photo."""
+    return bool(_PHOTO_CREDIT.search(text) or _RULE_RE["caption credit"].search(text))
+
+
 def rule_for(text: str) -> str | None:
     """The name of the furniture rule that cuts this line, if any."""
     if len(text) > 2000 or _QUOTES.search(text) or len(text.split()) > 40:

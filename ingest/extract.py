@@ -140,10 +140,15 @@ def from_html(text: str, url: str | None = None) -> Article:
     description = _clean(doc.description)
     article.body_html, leading_standfirst = _drop_headline_block(article.body_html, title, description)
     render(article)
-    article.standfirst = leading_standfirst or metadata.visible_standfirst(
-        " ".join(blocks), description, article.body_text)
-    article.section = metadata.html_section(text) or _clean((doc.categories or [None])[0])
-    article.author, byline_agency = metadata.split_byline(article.author, site)
+    if leading_standfirst:
+        article.standfirst = leading_standfirst
+    else:
+        article.standfirst, lead = metadata.visible_standfirst(blocks, title, description, article.body_text)
+        if lead:
+            article.body_html = f"<p>{htmllib.escape(lead)}</p>{article.body_html}"
+            render(article)
+    article.section = metadata.html_section(text) or metadata.plausible_section(_clean((doc.categories or [None])[0]))
+    article.author, byline_agency = metadata.split_byline(metadata.drop_handles(article.author, blocks), site, domain)
     article.wire_credit = metadata.wire_credit(article.paragraphs) or byline_agency
     article.removed = html_cuts(blocks, article)
     return article
@@ -162,7 +167,8 @@ def _drop_headline_block(fragment: str, title: str | None, description: str | No
         if _squash(el.text_content()) != title:
             continue
         following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if following is not None and description and _squash(following.text_content()) == description:
+        if (following is not None and description and _squash(following.text_content()) == description
+                and len(description.split()) < metadata.LEAD_WORDS):
             standfirst = description
             following.drop_tree()
         el.drop_tree()
@@ -525,13 +531,15 @@ def from_text(text: str, url: str | None = None, title: str | None = None, model
     standfirst = following if (len(following.split()) >= 10 and byline_below
                                and not metadata.is_byline_or_date(following)
                                and not metadata.is_furniture(following)
+                               and not clean.is_caption(following)
                                and clean.rule_for(following) is None) else None
     author, byline_agency = metadata.split_byline(author, page_outlet[0])
     article = Article(
         body_html="".join(f"<p>{htmllib.escape(p)}</p>" for p in body),
         title=title,
         standfirst=standfirst,
-        section=metadata.section_from_lines(lines[:title_index + 8 if title_index is not None else 30]),
+        section=metadata.plausible_section(
+            metadata.section_from_lines(lines[:title_index + 8 if title_index is not None else 30])),
         wire_credit=metadata.wire_credit(body + [r[1] for r in removed]) or byline_agency,
         author=author,
         published=published,

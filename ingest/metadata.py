@@ -273,7 +273,40 @@ _WEBMAIL = {"gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "protonmail.
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@(?P<v>[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})")
 
 
-_LEGAL_SUFFIX = re.compile(r"[,\s]+(?:Ltd|Lda|Limited|Inc|LLC|plc|GmbH|S\.?A|S\.?L|AG|Media Group|Group)\.?$",
+_LEGAL_SUFFIX = re.compile(r"[,\s]+(?:Ltd|Lda|Limited|Inc|LLC|plc|GmbH|S\.?A|S\.?L|AG)\.?$", re.IGNORECASE)
+# Words that name a company, not a masthead. After "Media", "Group" or
+# "Network" the brand usually comes first ("The Slate Group", "Al Jazeera
+# Media Network"); after the others it is the owner ("NYP Holdings", "CBS
+# Interactive", "Hearst Newspapers"), a different name from the outlet's.
+_BRAND_SUFFIX = re.compile(r"\s+(?:Media|Group|Network)\.?$", re.IGNORECASE)
+_OWNER_SUFFIX = re.compile(r"\s+(?:Communications|Holdings|Interactive|Printers|Publishing|Publications|Newspapers|"
+                           r"Universal|Corporation|Corp|Company|Co|Enterprises|Institute|Foundation)\.?$",
+                           re.IGNORECASE)
+_NOT_AN_OUTLET = {"all", "the", "copyright", "policy", "notice", "information", "infringement"}
+
+
+def _outlet_name(value: str, paragraphs: list[str]) -> str | None:
+    """A copyright or notification holder as an outlet name, or None. A
+    company holder counts only when the page names the shorter masthead
+    elsewhere too ("© The Slate Group" on a page that says "Slate")."""
+    value = re.split(r"\.\s", value, maxsplit=1)[0].strip(" .")  # "NJ.com. All rights" -> "NJ.com"
+    value = re.sub(r"^(?:copyright|©)\s*", "", value, flags=re.IGNORECASE)
+    value = _LEGAL_SUFFIX.sub("", value)
+    if _OWNER_SUFFIX.search(value):
+        return None
+    owner = False
+    while _BRAND_SUFFIX.search(value):
+        value, owner = _BRAND_SUFFIX.sub("", value), True
+    if not value or value.lower() in _NOT_AN_OUTLET or value.lower().startswith("all rights"):
+        return None
+    if owner:
+        named = re.compile(r"(?<!\w)" + re.escape(re.sub(r"^the\s+", "", value, flags=re.IGNORECASE)) + r"(?!\w)")
+        if sum(1 for p in paragraphs if named.search(p)) < 3:  # the copyright line and two more
+            return None
+    return value
+
+
+_IMAGE_CREDIT = re.compile(r"\((?:image|photo|picture|credit)s?\s*:|^(?:image|photo|picture|credit)s?\s*:",
                            re.IGNORECASE)
 
 
@@ -289,8 +322,8 @@ def outlet_from_text(paragraphs: list[str]) -> tuple[str | None, str | None]:
             value = m["v"].strip(" .")
             if is_domain and domain is None:
                 domain = value.lower().removeprefix("www.")
-            elif not is_domain and name is None and value.lower() not in {"all", "the", "copyright"}:
-                name = _LEGAL_SUFFIX.sub("", value)
+            elif not is_domain and name is None and not _IMAGE_CREDIT.search(p):
+                name = _outlet_name(value, paragraphs)
         if domain is None:
             for m in _EMAIL.finditer(p):
                 d = m["v"].lower()
@@ -354,18 +387,58 @@ def wire_credit(lines: list[str]) -> str | None:
 _NOT_A_PERSON = re.compile(
     r"^(?:staff(?: reports?| writers?)?|admin(?:istrator)?|jdadmin|editor(?:s|ial(?: (?:team|staff|board))?)?|"
     r"(?:news|web|city|foreign) desk|desk|newsroom|guest(?: author)?|contributor|redaktion|rédaction|redacción|"
-    r"redação|\w+ staff|science x staff)$", re.IGNORECASE)
+    r"redação|\w+ staff|science x staff)$"
+    # An organisation credited as the author is nobody's name either.
+    r"|^(?:the\s+)?[\w.&' ,-]*\b(?:agenc(?:y|ies)|associations?|ministr(?:y|ies)|departments?|offices?|"
+    r"universit(?:y|ies)|institutes?|councils?|commissions?|foundations?|compan(?:y|ies)|corporations?|inc|ltd|"
+    r"llc|gmbh|teams?|press office|authorit(?:y|ies)|organi[sz]ations?|societ(?:y|ies)|boards?|bureaus?|"
+    r"services?|wires?)\.?(?:\s+(?:published|updated|posted))?$"
+    # Initials alone ("AS") are an account, not a byline.
+    r"|^[A-Z]{1,3}$", re.IGNORECASE)
 
 
 def _bare(name: str) -> str:
     return _letters(re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE))
 
 
-def split_byline(author: str | None, outlet: str | None = None) -> tuple[str | None, str | None]:
-    """(people, agency) from a byline: "By The Associated Press" is a wire
-    credit, not an author; "Staff Reports", "Admin" or the outlet's own name
-    are nobody's name."""
+def _is_outlet(part: str, outlet: str | None, domain: str | None) -> bool:
+    """The outlet's own name, or the brand its domain starts with
+    ("Beachbody" on beachbodyondemand.com)."""
+    bare = _bare(part)
+    if outlet and bare == _bare(outlet):
+        return True
+    # The outlet's name and a desk: "Telegraph Sport", "Guardian Staff".
+    words = part.split()
+    if outlet and len(words) >= 2 and _bare(" ".join(words[:-1])) == _bare(outlet):
+        return True
+    label = _letters(domain.split(".")[0]) if domain else ""
+    return len(bare) >= 5 and " " not in part.strip() and label.startswith(bare)
+
+
+def drop_handles(author: str | None, blocks: list[str]) -> str | None:
+    """Without the names the page only ever shows in lower case: a user
+    handle ("вера" in a recent-comments list), not a byline."""
     if not author:
+        return author
+    kept = []
+    for part in re.split(r"\s*,\s*", author):
+        pattern = re.compile(r"(?<!\w)" + re.escape(part) + r"(?!\w)", re.IGNORECASE)
+        shown = [m.group(0) for b in blocks for m in pattern.finditer(b)]
+        if shown and all(s == s.lower() for s in shown) and part != part.lower():
+            continue
+        kept.append(part)
+    return ", ".join(kept) or None
+
+
+def split_byline(author: str | None, outlet: str | None = None,
+                 domain: str | None = None) -> tuple[str | None, str | None]:
+    """(people, agency) from a byline: "By The Associated Press" is a wire
+    credit, not an author; "Staff Reports", "Admin", an organisation or the
+    outlet's own name are nobody's name."""
+    if not author:
+        return None, None
+    whole = re.sub(r"^the\s+", "", author.strip(), flags=re.IGNORECASE).lower()
+    if whole not in AGENCIES and _NOT_A_PERSON.match(author.strip()):  # "The Russian, Syrian defense ministries"
         return None, None
     people, agency = [], None
     for part in re.split(r"\s*[,;&]\s*|\s+and\s+", author):
@@ -373,7 +446,8 @@ def split_byline(author: str | None, outlet: str | None = None) -> tuple[str | N
         key = re.sub(r"^the\s+", "", part, flags=re.IGNORECASE).lower()
         if key in AGENCIES:
             agency = agency or AGENCIES[key]
-        elif part and not _NOT_A_PERSON.match(part) and not (outlet and _bare(part) == _bare(outlet)):
+        elif (part and not _NOT_A_PERSON.match(part) and not _is_outlet(part, outlet, domain)
+              and not part.lower().startswith("the ")):
             if not people or _NAME.match(part) or len(part.split()) >= 2:
                 people.append(part)
     # A lone place after the agency ("PTI, Washington") is not a person either.
@@ -433,25 +507,55 @@ def _meta_content(html: str, names: tuple[str, ...]) -> str | None:
     return None
 
 
+_NOT_A_SECTION = re.compile(
+    r"^(?:post|posts|article|articles|story|stories|page|blog ?post|news ?article|default|general|"
+    r"uncategori[sz]ed|none|null|undefined)$", re.IGNORECASE)
+_TAG_LIST = re.compile(r"^[a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)+$")
+
+
+def plausible_section(value: str | None) -> str | None:
+    """A section as a reader would name it: not a content type ("post",
+    "article") and not a machine list of tags ("general-news,politics")."""
+    if not value:
+        return None
+    value = " ".join(value.split())
+    if _NOT_A_SECTION.match(value) or _TAG_LIST.match(value) or len(value) > 60:
+        return None
+    return value
+
+
 def html_section(html: str) -> str | None:
     """The section a page files the article under, as its metadata says."""
     section = _meta_content(html, ("article:section", "section", "parsely-section", "sailthru.section"))
-    if section:
-        return section
-    m = re.search(r'"articleSection"\s*:\s*(?:\[\s*)?"([^"]{1,80})"', html[:500_000])
-    return " ".join(m.group(1).split()) if m else None
+    if not section:
+        m = re.search(r'"articleSection"\s*:\s*(?:\[\s*)?"([^"]{1,80})"', html[:500_000])
+        section = m.group(1) if m else None
+    return plausible_section(section)
 
 
-def visible_standfirst(visible_text: str, description: str | None, body_text: str) -> str | None:
-    """The page's standfirst: its description, only when the page shows it
-    (in its visible text, outside the article body) rather than only telling
-    search engines."""
+LEAD_WORDS = 45  # the longest standfirst in the labelled pages has 29 words
+
+
+def visible_standfirst(blocks: list[str], title: str | None, description: str | None,
+                       body_text: str) -> tuple[str | None, str | None]:
+    """(standfirst, lead) from the page's description, only when the page
+    shows it (in its visible blocks, outside the article body) rather than
+    only telling search engines. A standfirst is a sentence or two; a long
+    description shown below the byline or date line is the article's first
+    paragraph (its lead), which the body lacks."""
     if not description or len(description.split()) < 6:
-        return None
+        return None, None
     wanted = " ".join(description.split())
-    if wanted in visible_text and wanted not in " ".join(body_text.split()):
-        return wanted
-    return None
+    if wanted in " ".join(body_text.split()):
+        return None, None
+    where = next((i for i, b in enumerate(blocks) if wanted in b), None)
+    if where is None:
+        return None, None
+    headline = next((i for i, b in enumerate(blocks[:where]) if title and b == title), None)
+    if (len(wanted.split()) >= LEAD_WORDS and headline is not None
+            and any(is_byline_or_date(b) for b in blocks[headline + 1:where])):
+        return None, wanted
+    return wanted, None
 
 
 def visible_headline(root) -> str | None:

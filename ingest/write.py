@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import link, schema
+from . import boilerplate, link, schema
 from .analyse import Analysis
 
 BATCH = 500
@@ -91,11 +91,14 @@ class Writer:
     def finish(self) -> None:
         """Link across the corpus, build FTS and indexes, and close."""
         self.flush()
-        with self.db.conn:
-            link.link_outlets(self.db)
+        # Indexes first: the corpus-level passes look rows up by article and outlet.
         for table in schema.TABLES:
             for columns in table.indexes:
                 self.db[table.name].create_index(list(columns), if_not_exists=True)
+        with self.db.conn:
+            link.link_outlets(self.db)
+            boilerplate.remove_repeats(self.db)
+        for table in schema.TABLES:
             if table.fts:
                 self.db[table.name].enable_fts(
                     list(table.fts), tokenize=schema.FTS_TOKENIZE, create_triggers=False

@@ -122,7 +122,14 @@ def test_outlet_from_text_lines():
     assert metadata.outlet_from_text(["Follow tovima.com on Google News to keep up"]) == (None, "tovima.com")
     assert metadata.outlet_from_text(["Stay up to date with notifications from The Independent"]) == (
         "The Independent", None)
-    assert metadata.outlet_from_text(["© 2025 Meridian Post Media Ltd. All rights reserved."])[0] == "Meridian Post Media"
+    # A company holder gives its masthead only when the page names the masthead too.
+    footer = "© 2025 Meridian Post Media Ltd. All rights reserved."
+    assert metadata.outlet_from_text([footer])[0] is None
+    page = ["Meridian Post", "Residents count the cost", "Subscribe to Meridian Post", footer]
+    assert metadata.outlet_from_text(page)[0] == "Meridian Post"
+    assert metadata.outlet_from_text(["NYP Holdings", "© 2019 NYP Holdings, Inc. All Rights Reserved"] * 2)[0] is None
+    assert metadata.outlet_from_text(["Copyright © 2019 NJ.com. All rights reserved"])[0] == "NJ.com"
+    assert metadata.outlet_from_text(["(Image: © NASA/ESA/K. Retherford/SWRI)"])[0] is None
     # A webmail address says nothing about the outlet.
     assert metadata.outlet_from_text(["Email us on; olomoinfo@gmail.com"]) == (None, None)
 
@@ -278,7 +285,59 @@ def test_page_blocks_skip_what_is_not_shown():
     ("Harbour Gazette", None, None),  # the outlet's own name
     ("Namita Singh", "Namita Singh", None),
     ("Jane Doe and John Roe", "Jane Doe, John Roe", None),
+    ("PTI", None, "PTI"),
+    ("European Space Agency", None, None),  # an organisation
+    ("The Russian, Syrian defense ministries", None, None),
+    ("Harbour Gazette wire services Published", None, None),
+    ("Harbour Gazette Sport", None, None),  # the outlet's desk
+    ("AS", None, None),  # initials: an account
+    ("Harbourgazette", None, None),  # the brand the domain starts with
     (None, None, None),
 ])
 def test_bylines_that_name_no_person(byline, people, agency):
-    assert metadata.split_byline(byline, "The Harbour Gazette") == (people, agency)
+    assert metadata.split_byline(byline, "The Harbour Gazette", "harbourgazetteonline.example") == (people, agency)
+
+
+def test_handles_shown_only_in_lower_case_are_not_bylines():
+    blocks = ["Recent comments", "вера on Geography quiz", "By Olga Petrova"]
+    assert metadata.drop_handles("Вера", blocks) is None
+    assert metadata.drop_handles("Olga Petrova", blocks) == "Olga Petrova"
+    assert metadata.drop_handles("Ann Lee", blocks) == "Ann Lee"  # only in the meta tags: kept
+
+
+@pytest.mark.parametrize("value, section", [
+    ("Sci-Tech", "Sci-Tech"), ("post", None), ("Article", None), ("uncategorized", None),
+    ("general-news,government-and-politics,military-and-defense", None), (None, None),
+])
+def test_sections_a_reader_would_name(value, section):
+    assert metadata.plausible_section(value) == section
+
+
+def _page(description: str, between: str) -> str:
+    body = " ".join(f"Sentence {n} of the article body goes on for a while here." for n in range(12))
+    return (f"<html><head><title>Storm wall breached</title><meta name='description' content='{description}'>"
+            f"</head><body><header><h1>Storm wall breached</h1><div class='byline'>{between}</div>"
+            f"<div class='summary'>{description}</div></header>"
+            f"<article><p>{body}</p><p>{body.replace('Sentence', 'Line')}</p></article></body></html>")
+
+
+def test_a_short_summary_under_the_headline_is_the_standfirst():
+    summary = "The council says the repairs will take a year and cost four million euros."
+    article = extract.from_html(_page(summary, "By Ana Costa"))
+    assert article.standfirst == summary and summary not in article.body_text
+
+
+def test_a_long_lead_below_the_byline_is_body_not_standfirst():
+    lead = " ".join(["The sea wall that protected the lower town for twenty years gave way on Tuesday night"] * 4)
+    article = extract.from_html(_page(lead, "By Ana Costa"))
+    assert article.standfirst is None
+    assert article.body_text.startswith(lead)
+
+
+def test_a_photo_caption_is_never_the_standfirst():
+    from ingest import clean
+    assert clean.is_caption("Spain's Rafael Nadal celebrates a point in Madrid, Tuesday, Nov. 19, 2019. "
+                            "(Manu Fernandez/AP)")
+    assert clean.is_caption("In this Dec. 12, 2006, file photo, made available by NASA, astronauts work. "
+                            "(NASA via AP, File)")
+    assert not clean.is_caption("The mayor said the wall (built in 1998) would be rebuilt.")

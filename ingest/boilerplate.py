@@ -1,0 +1,139 @@
+"""Lines that repeat across articles of one outlet: page furniture.
+
+No single page can tell its own "Sign up for our morning briefing" or
+"Comments are closed" from the article: the line model judges each line
+by its look. Across a corpus the tell is plain: the same line, verbatim
+(numbers aside), in several otherwise different articles of the same
+outlet. This corpus-level pass moves such paragraphs from the body to
+`removed_blocks` (reason: "repeats in N articles of OUTLET") and rebuilds
+the bodies, so nothing is lost and the cut is visible.
+
+What it keeps, so that it never eats an article:
+- lines of more than MAX_WORDS words, unless they are in at least half of
+  the outlet's articles: a wire story's background paragraph reused in a
+  few reports is journalism, a disclaimer in every page is not;
+- lines holding a quotation mark: quotes are content;
+- an article's paragraphs when cutting would leave less than a third of
+  its text: such an article is a copy of another (the copies pass says so),
+  not a page wrapped in furniture.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+
+MIN_ARTICLES = 3
+MAX_WORDS = 40
+_DIGITS = re.compile(r"\d+")
+_QUOTE_MARKS = re.compile(r"[\"“”«»„]|''")
+
+
+def line_key(text: str) -> bytes:
+    """Lines that differ only in case, spacing or numbers share a key
+    ("12 comments" and "3 comments")."""
+    folded = _DIGITS.sub("0", " ".join(text.lower().split()))
+    return hashlib.blake2b(folded.encode("utf-8"), digest_size=12).digest()
+
+
+def _eligible(text: str) -> bool:
+    return not _QUOTE_MARKS.search(text)
+
+
+def find_repeats(db, min_articles: int = MIN_ARTICLES) -> dict[str, list[tuple[str, int]]]:
+    """{article id: [(paragraph id, number of articles), ...]} for the paragraphs to cut."""
+    outlet_sizes = dict(db.execute(
+        "select outlet, count(*) from articles where outlet is not null group by outlet"))
+    big = {o for o, n in outlet_sizes.items() if n >= min_articles}
+    if not big:
+        return {}
+    rows = """
+        select a.outlet, p.article, p.id, p.text
+        from paragraphs p join articles a on a.id = p.article
+        where a.outlet is not null
+    """
+    articles_with: dict[tuple[str, bytes], set[str]] = defaultdict(set)
+    for outlet, article, _pid, text in db.execute(rows):
+        if outlet in big and _eligible(text):
+            articles_with[(outlet, line_key(text))].add(article)
+    repeated = {k: len(v) for k, v in articles_with.items() if len(v) >= min_articles}
+    del articles_with
+    if not repeated:
+        return {}
+
+    cut: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for outlet, article, pid, text in db.execute(rows):
+        if outlet not in big or not _eligible(text):
+            continue
+        n = repeated.get((outlet, line_key(text)))
+        if n is None:
+            continue
+        if len(text.split()) > MAX_WORDS and n * 2 < outlet_sizes[outlet]:
+            continue
+        cut[article].append((pid, n))
+    return cut
+
+
+def remove_repeats(db, min_articles: int = MIN_ARTICLES) -> int:
+    """Move repeated furniture from paragraphs to removed_blocks; returns
+    the number of paragraphs moved."""
+    cut = find_repeats(db, min_articles)
+    outlet_names = dict(db.execute("select id, name from outlets"))
+    moved = 0
+    for article, pieces in cut.items():
+        paragraphs = db.execute(
+            "select id, position, text from paragraphs where article = ? order by position",
+            [article],
+        ).fetchall()
+        ids = {pid for pid, _ in pieces}
+        kept = [p for p in paragraphs if p[0] not in ids]
+        kept_chars = sum(len(p[2]) for p in kept)
+        if not kept or kept_chars * 3 < sum(len(p[2]) for p in paragraphs):
+            continue
+        outlet, markdown = db.execute(
+            "select outlet, body_markdown from articles where id = ?", [article]).fetchone()
+        counts = dict(pieces)
+        removed_texts = []
+        for pid, position, text in paragraphs:
+            if pid not in ids:
+                continue
+            removed_texts.append(text)
+            db.execute(
+                "insert into removed_blocks (id, article, position, text, reason, score) "
+                "values (?, ?, ?, ?, ?, null)",
+                [f"{pid}-repeat", article, position, text,
+                 f"repeats in {counts[pid]} articles of {outlet_names.get(outlet, outlet)}"],
+            )
+            db.execute("delete from paragraphs where id = ?", [pid])
+            moved += 1
+        body_text = "\n\n".join(p[2] for p in kept)
+        db.execute(
+            "update articles set body_text = ?, body_markdown = ?, word_count = ? where id = ?",
+            [body_text, drop_markdown_blocks(markdown or "", removed_texts),
+             len(body_text.split()), article],
+        )
+    return moved
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKUP = re.compile(r"^(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)+")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
+
+
+def markdown_block_text(block: str) -> str:
+    """The plain text a Markdown block renders to, near enough to compare
+    with a paragraph's text."""
+    text = _MD_LINK.sub(r"\1", block)
+    text = " ".join(_MD_MARKUP.sub("", line.strip()) for line in text.splitlines())
+    text = _MD_ESCAPE.sub(r"\1", text)
+    text = re.sub(r"(\*\*|__|\*|_)(\S(?:.*?\S)?)\1", r"\2", text)
+    return " ".join(text.split())
+
+
+def drop_markdown_blocks(markdown: str, texts: list[str]) -> str:
+    """The Markdown without the blocks whose text is one of `texts`."""
+    wanted = {" ".join(t.split()) for t in texts}
+    blocks = re.split(r"\n{2,}", markdown)
+    kept = [b for b in blocks if markdown_block_text(b) not in wanted]
+    return "\n\n".join(kept)
