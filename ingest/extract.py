@@ -147,6 +147,7 @@ def from_html(text: str, url: str | None = None) -> Article:
         if lead:
             article.body_html = f"<p>{htmllib.escape(lead)}</p>{article.body_html}"
             render(article)
+    restore_embeds(page, article)
     article.section = metadata.html_section(text) or metadata.plausible_section(_clean((doc.categories or [None])[0]))
     article.author, byline_agency = metadata.split_byline(metadata.drop_handles(article.author, blocks), site, domain)
     article.wire_credit = metadata.wire_credit(article.paragraphs) or byline_agency
@@ -227,6 +228,72 @@ def visible_blocks(root) -> list[str]:
     walk(body if body is not None else root)
     flush()
     return blocks
+
+
+# Posts embedded from social networks, as their embed codes write them.
+_EMBEDS = ('//blockquote[contains(@class, "twitter-tweet") or contains(@class, "instagram-media") '
+           'or contains(@class, "tiktok-embed") or contains(@class, "bluesky-embed") '
+           'or contains(@class, "mastodon-embed") or contains(@class, "threads-embed")]')
+
+
+def _preceding_text(el, min_words: int = 6, depth: int = 4) -> str | None:
+    """The text of the nearest element before `el` on the page with at least
+    `min_words` words, looking at its siblings, then its parents' siblings."""
+    for _ in range(depth):
+        for sibling in el.itersiblings(preceding=True):
+            if isinstance(sibling.tag, str):
+                text = _squash(sibling.text_content())
+                if len(text.split()) >= min_words:
+                    return text
+        el = el.getparent()
+        if el is None:
+            return None
+    return None
+
+
+def _leaf_blocks(root) -> list:
+    return [el for el in root.iter() if isinstance(el.tag, str) and el.tag in BLOCK_TAGS
+            and not any(isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in el.iterdescendants())]
+
+
+def restore_embeds(page, article: Article) -> Article:
+    """Put back the embedded posts (tweets, Instagram, TikTok...) that the
+    body lost, each as a blockquote after the paragraph that precedes it on
+    the page. A post whose neighbour on the page is not one of the body's
+    paragraphs (a sidebar's) stays out."""
+    if page is None:
+        return article
+    embeds = page.xpath(_EMBEDS)[:50]
+    if not embeds:
+        return article
+    body = _squash(article.body_text)
+    root = lxml.html.fragment_fromstring(article.body_html, create_parent="div")
+    changed = False
+    for embed in embeds:
+        text = _squash(embed.text_content())
+        if len(text.split()) < 3 or " ".join(text.split()[:8]) in body:
+            continue
+        anchor = _preceding_text(embed)
+        if not anchor:
+            continue
+        target = next((b for b in reversed(_leaf_blocks(root)) if _squash(b.text_content()) == anchor), None)
+        if target is None:
+            continue
+        quote = lxml.html.Element("blockquote")
+        parts = [_squash(p.text_content()) for p in embed.iter("p")] or [text]
+        rest = text
+        for part in parts:
+            if part:
+                lxml.html.etree.SubElement(quote, "p").text = part
+                rest = rest.replace(part, "", 1)
+        if _squash(rest):  # the attribution line after the post's paragraphs
+            lxml.html.etree.SubElement(quote, "p").text = _squash(rest)
+        target.addnext(quote)
+        changed = True
+    if changed:
+        article.body_html = "".join(lxml.html.tostring(c, encoding="unicode") for c in root)
+        render(article)
+    return article
 
 
 def html_cuts(blocks: list[str], article: Article) -> list[tuple[int, str, str, float | None]]:

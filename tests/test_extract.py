@@ -341,3 +341,28 @@ def test_a_photo_caption_is_never_the_standfirst():
     assert clean.is_caption("In this Dec. 12, 2006, file photo, made available by NASA, astronauts work. "
                             "(NASA via AP, File)")
     assert not clean.is_caption("The mayor said the wall (built in 1998) would be rebuilt.")
+
+
+def _tweet(text: str) -> str:
+    return (f'<div class="embed embed--twitter"><blockquote class="twitter-tweet"><p lang="en" dir="ltr">{text}'
+            '</p>&mdash; Harbour Watch (@harbourwatch) <a href="https://twitter.com/harbourwatch/status/1">'
+            'October 14, 2025</a></blockquote>'
+            '<script async src="https://platform.twitter.com/widgets.js"></script></div>')
+
+
+def test_embedded_posts_are_kept_where_the_article_puts_them():
+    prose = [f"Paragraph {n}: the sea wall at Aveiro gave way on Tuesday night and the lower town "
+             f"flooded within the hour, residents said, as the council met to plan repairs." for n in range(6)]
+    post = "Water is over the promenade now and the ferry has stopped running"
+    sidebar = "Follow us for live updates on every storm that reaches the coast"
+    html = ("<html><head><title>Wall breached</title></head><body><main><article><h1>Wall breached</h1>"
+            + "".join(f"<p>{p}</p>" for p in prose[:3]) + _tweet(post)
+            + "".join(f"<p>{p}</p>" for p in prose[3:]) + "</article></main>"
+            + f"<aside>{_tweet(sidebar)}</aside></body></html>")
+    article = extract.from_html(html)
+    assert post in article.paragraphs
+    # Right after the paragraph it follows on the page, as a blockquote with its attribution.
+    assert article.paragraphs.index(post) == article.paragraphs.index(prose[2]) + 1
+    assert f"> {post}" in article.body_markdown
+    assert "(@harbourwatch)" in article.body_text
+    assert sidebar not in article.body_text
