@@ -47,6 +47,7 @@ class Analysis:
     article: dict | None = None
     paragraphs: list[dict] = field(default_factory=list)
     removed_blocks: list[dict] = field(default_factory=list)
+    credits: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     outlet: tuple[str | None, str | None] | None = None  # (name, domain) as the page states them
 
@@ -113,9 +114,27 @@ def analyse(doc: RawDocument) -> Analysis:
          "score": None if score is None else round(score, 3)}
         for position, text, reason, score in article.removed
     ]
+    result.credits = article_credits(aid, article)
     if article.outlet_name or article.outlet_domain:
         result.outlet = (article.outlet_name, article.outlet_domain)
     return result
+
+
+def article_credits(aid: str, article: extract.Article) -> list[dict]:
+    """Every agency credit the page gives: in the body, in what the cleaner
+    cut (a "(Reporting by ...)" footer is often furniture) and in the byline."""
+    rows = []
+    for i, agency, kind in metadata.credits(article.paragraphs):
+        rows.append({"id": f"{aid}-p{i}", "article": aid, "agency": agency,
+                     "text": article.paragraphs[i], "kind": kind})
+    removed = [text for _position, text, _reason, _score in article.removed]
+    for i, agency, kind in metadata.credits(removed):
+        rows.append({"id": f"{aid}-r{article.removed[i][0]}", "article": aid, "agency": agency,
+                     "text": removed[i], "kind": kind})
+    if article.byline_credit:
+        rows.append({"id": f"{aid}-byline", "article": aid, "agency": article.byline_credit,
+                     "text": article.byline_credit, "kind": "byline"})
+    return rows
 
 
 def _error(doc: RawDocument, stage: str, message: str) -> dict:

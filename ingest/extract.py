@@ -39,6 +39,7 @@ class Article:
     standfirst: str | None = None
     section: str | None = None
     wire_credit: str | None = None
+    byline_credit: str | None = None  # the agency the byline names ("By The Associated Press")
     author: str | None = None
     published: str | None = None
     url: str | None = None
@@ -151,6 +152,7 @@ def from_html(text: str, url: str | None = None) -> Article:
     article.section = metadata.html_section(text) or metadata.plausible_section(_clean((doc.categories or [None])[0]))
     article.author, byline_agency = metadata.split_byline(metadata.drop_handles(article.author, blocks), site, domain)
     article.wire_credit = metadata.wire_credit(article.paragraphs) or byline_agency
+    article.byline_credit = byline_agency
     article.removed = html_cuts(blocks, article)
     return article
 
@@ -608,6 +610,7 @@ def from_text(text: str, url: str | None = None, title: str | None = None, model
         section=metadata.plausible_section(
             metadata.section_from_lines(lines[:title_index + 8 if title_index is not None else 30])),
         wire_credit=metadata.wire_credit(body + [r[1] for r in removed]) or byline_agency,
+        byline_credit=byline_agency,
         author=author,
         published=published,
         url=url,

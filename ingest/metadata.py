@@ -360,27 +360,80 @@ AGENCIES = {
 }
 _AGENCY_RE = "|".join(sorted((re.escape(a) for a in AGENCIES), key=len, reverse=True))
 _CREDIT_PATTERNS = [
-    # A dateline: "KYIV (Reuters) -", "WASHINGTON (AP) —"
-    re.compile(r"\((" + _AGENCY_RE + r")\)\s*[-–—:]", re.IGNORECASE),
-    re.compile(r"\b(?:with )?inputs? from\s+(?:the\s+)?(" + _AGENCY_RE + r")\b", re.IGNORECASE),
-    re.compile(r"\b(?:the\s+)?(" + _AGENCY_RE + r")\s+contributed (?:to this|reporting)", re.IGNORECASE),
-    re.compile(r"\badditional reporting by\s+(?:the\s+)?(" + _AGENCY_RE + r")\b", re.IGNORECASE),
-    re.compile(r"(?:copyright|©)\s*\d{4}\s+(?:the\s+)?(" + _AGENCY_RE + r")\b", re.IGNORECASE),
-    re.compile(r"^[-–—]\s*(?:the\s+)?(" + _AGENCY_RE + r")\s*$", re.IGNORECASE),
+    # (kind, pattern). A dateline: "KYIV (Reuters) -", "WASHINGTON (AP) —"
+    ("dateline", re.compile(r"\((" + _AGENCY_RE + r")\)\s*[-–—:]", re.IGNORECASE)),
+    ("inputs", re.compile(r"\b(?:with )?inputs? from\s+(?:the\s+)?(" + _AGENCY_RE + r")\b", re.IGNORECASE)),
+    ("contributed", re.compile(r"\b(?:the\s+)?(" + _AGENCY_RE + r")\s+contributed (?:to this|reporting)",
+                               re.IGNORECASE)),
+    ("additional reporting", re.compile(r"\badditional reporting by\s+(?:the\s+)?(" + _AGENCY_RE + r")\b",
+                                        re.IGNORECASE)),
+    ("copyright", re.compile(r"(?:copyright|©)\s*\d{4}\s+(?:the\s+)?(" + _AGENCY_RE + r")\b", re.IGNORECASE)),
+    ("sign-off", re.compile(r"^[-–—]\s*(?:the\s+)?(" + _AGENCY_RE + r")\s*$", re.IGNORECASE)),
 ]
+# Sourcing rather than a credit of the whole article: recorded in `credits`,
+# never the article's wire credit.
+_ACCORDING_TO = re.compile(r"\baccording to (?:the\s+)?(" + _AGENCY_RE + r")\b(?!\s+(?:news|poll|survey))",
+                           re.IGNORECASE)
 _WIRE_FEED = re.compile(r"published from a wire agency feed|auto-generated from a syndicated feed", re.IGNORECASE)
+
+
+# Credits to any outlet, named as the page names it: the blog that reposts a
+# wire story says where it came from.
+_NAME_RE = r"((?:The\s+)?[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’.-]*|of|de|du|&)){0,5})"
+_SOURCE_CREDITS = [
+    ("source", re.compile(r"^(?i:source|via|credit)\s*:\s*" + _NAME_RE)),
+    # A line of its own under the headline: "According to Iberia Press Wire".
+    ("according to", re.compile(r"^(?i:according to)\s+" + _NAME_RE + r"\.?$")),
+    ("republished", re.compile(r"\b(?:originally|first)\s+(?:published|appeared)\s+(?:on|in|by|at)\s+" + _NAME_RE)),
+    ("republished", re.compile(r"\b[Rr]epublished\s+(?:with permission\s+)?(?:from|by)\s+" + _NAME_RE)),
+    ("contributed", re.compile(_NAME_RE + r"\s+contributed to this (?:report|story|article)")),
+]
+
+
+def _source_credit(line: str) -> tuple[str, str] | None:
+    if len(line) > 400:
+        return None
+    for kind, pattern in _SOURCE_CREDITS:
+        m = pattern.search(line)
+        if m:
+            name = re.sub(r"\s*\([^)]*\)\s*$", "", m.group(1)).strip(" .")
+            key = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE).lower()
+            return AGENCIES.get(key, name), kind
+    return None
+
+
+def _agency_match(kind: str, m: re.Match) -> bool:
+    # A dateline's agency is written as agencies write it ("(Reuters)", "(AP)"),
+    # so "(ap)" in prose is not one.
+    return kind != "dateline" or m.group(1)[0].isupper()
+
+
+def credits(lines: list[str]) -> list[tuple[int, str, str]]:
+    """Every agency credit in the lines: (line index, agency, kind)."""
+    found = []
+    for i, line in enumerate(lines):
+        for kind, pattern in _CREDIT_PATTERNS:
+            m = pattern.search(line)
+            if m and _agency_match(kind, m):
+                found.append((i, AGENCIES[m.group(1).lower()], kind))
+                break
+        else:
+            m = _ACCORDING_TO.search(line)
+            if m and m.group(1)[0].isupper():
+                found.append((i, AGENCIES[m.group(1).lower()], "according to"))
+            elif _WIRE_FEED.search(line):
+                found.append((i, "wire agency", "feed"))
+            elif (named := _source_credit(line)) is not None:
+                found.append((i, named[0], named[1]))
+    return found
 
 
 def wire_credit(lines: list[str]) -> str | None:
     """The agency an article says it comes from, by its dateline or credit
     lines; None when it only quotes an agency in passing."""
-    for line in lines:
-        for pattern in _CREDIT_PATTERNS:
-            m = pattern.search(line)
-            if m and (pattern is not _CREDIT_PATTERNS[0] or m.group(1).isupper() or m.group(1)[0].isupper()):
-                return AGENCIES[m.group(1).lower()]
-        if _WIRE_FEED.search(line):
-            return "wire agency"
+    for _i, agency, kind in credits(lines):
+        if kind != "according to":
+            return agency
     return None
 
 

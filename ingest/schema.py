@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,11 @@ ARTICLES = Table(
         "body_text": str,
         "word_count": int,
         "redacted": int,  # 1 when the page has holes where content was hidden
+        "duplicate_of": str,  # the article this one copies (a repost, with holes or edits)
+        "copy_score": float,  # share of this article's text found in the original
     },
-    foreign_keys=(("source", "sources", "id"), ("outlet", "outlets", "id")),
-    indexes=(("outlet",), ("published",), ("author",), ("source",)),
+    foreign_keys=(("source", "sources", "id"), ("outlet", "outlets", "id"), ("duplicate_of", "articles", "id")),
+    indexes=(("outlet",), ("published",), ("author",), ("source",), ("duplicate_of",)),
     fts=("title", "body_text"),
     not_null=frozenset({"source", "body_text"}),
 )
@@ -106,6 +108,40 @@ REMOVED_BLOCKS = Table(
     not_null=frozenset({"article", "position", "text", "reason"}),
 )
 
+CREDITS = Table(
+    "credits",
+    {
+        "id": str,  # article id + position of the line
+        "article": str,
+        "agency": str,  # normalised: Reuters, AP, AFP, agencies, ...
+        "text": str,  # the line that gives the credit
+        "kind": str,  # dateline, byline, contributed, additional reporting, according to, copyright, ...
+    },
+    foreign_keys=(("article", "articles", "id"),),
+    indexes=(("article",), ("agency",)),
+    not_null=frozenset({"article", "agency", "text"}),
+)
+
+SHARED_PASSAGES = Table(
+    "shared_passages",
+    {
+        "id": str,  # paragraph_a~paragraph_b
+        "paragraph_a": str,
+        "article_a": str,
+        "outlet_a": str,
+        "paragraph_b": str,
+        "article_b": str,
+        "outlet_b": str,
+        "similarity": float,  # Jaccard of 3-word shingles, or containment of the shorter
+        "first": str,  # the paragraph published first, when the dates tell
+    },
+    foreign_keys=(("paragraph_a", "paragraphs", "id"), ("paragraph_b", "paragraphs", "id"),
+                  ("article_a", "articles", "id"), ("article_b", "articles", "id"),
+                  ("outlet_a", "outlets", "id"), ("outlet_b", "outlets", "id")),
+    indexes=(("article_a",), ("article_b",), ("outlet_a", "outlet_b")),
+    not_null=frozenset({"paragraph_a", "paragraph_b", "similarity"}),
+)
+
 INGEST_ERRORS = Table(
     "ingest_errors",
     {
@@ -121,7 +157,7 @@ INGEST_ERRORS = Table(
 )
 
 # Order matters: referenced tables first.
-TABLES = (SOURCES, OUTLETS, ARTICLES, PARAGRAPHS, REMOVED_BLOCKS, INGEST_ERRORS)
+TABLES = (SOURCES, OUTLETS, ARTICLES, PARAGRAPHS, REMOVED_BLOCKS, CREDITS, SHARED_PASSAGES, INGEST_ERRORS)
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 # FTS5 tokenizer: Porter stemming over unicode61 with diacritics folded, so

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import boilerplate, link, schema
+from . import boilerplate, copies, link, schema
 from .analyse import Analysis
 
 BATCH = 500
@@ -74,6 +74,7 @@ class Writer:
                 self._rows["articles"].append(article)
                 self._rows["paragraphs"].extend(analysis.paragraphs)
                 self._rows["removed_blocks"].extend(analysis.removed_blocks)
+                self._rows["credits"].extend(analysis.credits)
                 if analysis.outlet:
                     name, domain = analysis.outlet
                     self._rows["_outlet_claims"].append(
@@ -98,6 +99,7 @@ class Writer:
         with self.db.conn:
             link.link_outlets(self.db)
             boilerplate.remove_repeats(self.db)
+            copies.link_copies(self.db)
         for table in schema.TABLES:
             if table.fts:
                 self.db[table.name].enable_fts(

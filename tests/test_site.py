@@ -140,6 +140,23 @@ async def test_articles_by_outlet(ds):
     assert len(everything) == 17
 
 
+async def test_copied_passages_between_two_outlets(ds, site_db):
+    data = (await get(ds, "/press_atlas/copied_passages.json?outlet=tideandtown.example"
+                          "&other=Iberia+Press+Wire&_shape=array")).json()
+    assert len(data) >= 5
+    blog = rows(site_db, "select id from articles where outlet = 'tideandtown-example'")
+    wire = {r[0] for r in rows(site_db, "select id from articles where outlet = 'iberiapresswire-example'")}
+    assert {r["article"] for r in data} == {blog[0][0]} and {r["other_article"] for r in data} <= wire
+    assert all(r["similarity"] >= 0.5 and r["passage"] and r["other_passage"] for r in data)
+    # Either order of the two outlets gives the same pairs, mirrored.
+    mirrored = (await get(ds, "/press_atlas/copied_passages.json?outlet=iberiapresswire-example"
+                              "&other=tideandtown-example&_shape=array")).json()
+    assert sorted((r["other_passage"], r["passage"]) for r in mirrored) == \
+        sorted((r["passage"], r["other_passage"]) for r in data)
+    csv_text = (await get(ds, "/press_atlas/copied_passages.csv?outlet=tideandtown-example&other=")).text
+    assert csv_text.count("\n") > len(data)
+
+
 async def test_writes_are_refused(ds, site_db):
     before = rows(site_db, "select count(*) from outlets")
     attempts = [
