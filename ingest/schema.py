@@ -52,6 +52,20 @@ OUTLETS = Table(
     not_null=frozenset({"name"}),
 )
 
+STORIES = Table(
+    "stories",
+    {
+        "id": str,  # "story-" + the id of its first article
+        "title": str,  # the member headline sharing most words with the others
+        "first_published": str,  # first and last day of its articles
+        "last_published": str,
+        "article_count": int,
+        "outlet_count": int,
+        "outlets": str,  # outlet names, comma-separated
+    },
+    indexes=(("first_published",),),
+)
+
 ARTICLES = Table(
     "articles",
     {
@@ -70,11 +84,13 @@ ARTICLES = Table(
         "body_text": str,
         "word_count": int,
         "redacted": int,  # 1 when the page has holes where content was hidden
+        "story": str,  # the story (event) the article belongs to
         "duplicate_of": str,  # the article this one copies (a repost, with holes or edits)
         "copy_score": float,  # share of this article's text found in the original
     },
-    foreign_keys=(("source", "sources", "id"), ("outlet", "outlets", "id"), ("duplicate_of", "articles", "id")),
-    indexes=(("outlet",), ("published",), ("author",), ("source",), ("duplicate_of",)),
+    foreign_keys=(("source", "sources", "id"), ("outlet", "outlets", "id"), ("story", "stories", "id"),
+                  ("duplicate_of", "articles", "id")),
+    indexes=(("outlet",), ("published",), ("author",), ("source",), ("duplicate_of",), ("story",)),
     fts=("title", "body_text"),
     not_null=frozenset({"source", "body_text"}),
 )
@@ -157,7 +173,7 @@ INGEST_ERRORS = Table(
 )
 
 # Order matters: referenced tables first.
-TABLES = (SOURCES, OUTLETS, ARTICLES, PARAGRAPHS, REMOVED_BLOCKS, CREDITS, SHARED_PASSAGES, INGEST_ERRORS)
+TABLES = (SOURCES, OUTLETS, STORIES, ARTICLES, PARAGRAPHS, REMOVED_BLOCKS, CREDITS, SHARED_PASSAGES, INGEST_ERRORS)
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 # FTS5 tokenizer: Porter stemming over unicode61 with diacritics folded, so

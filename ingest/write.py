@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import boilerplate, copies, link, schema
+from . import boilerplate, copies, link, schema, stories
 from .analyse import Analysis
 
 BATCH = 500
@@ -100,6 +100,7 @@ class Writer:
             link.link_outlets(self.db)
             boilerplate.remove_repeats(self.db)
             copies.link_copies(self.db)
+            stories.link_stories(self.db)
         for table in schema.TABLES:
             if table.fts:
                 self.db[table.name].enable_fts(

@@ -1,0 +1,58 @@
+"""Stories: articles about one event grouped across outlets, as a stream."""
+
+from __future__ import annotations
+
+import random
+
+from conftest import rows
+from ingest import stories
+
+SEA_WALL = "The sea wall at Aveiro broke during the storm and flooded the old town, the mayor said."
+MISSILES = "North Korea fired a ballistic missile over Hokkaido on Friday, Japan's government said."
+
+
+def test_all_five_seeds_are_one_story(seeds_db):
+    [(story, count, outlets)] = rows(seeds_db, "select id, article_count, outlet_count from stories")
+    assert count == 5
+    assert rows(seeds_db, "select count(*) from articles where story = ?", [story])[0][0] == 5
+
+
+def test_sample_story_and_copies_join_their_original(sample_db):
+    english = rows(sample_db, """select a.story, count(*) from articles a
+                                 where a.language = 'en' group by a.story""")
+    assert len(english) == 1 and english[0][1] == 11
+    # A copy is in its original's story.
+    assert rows(sample_db, """select count(*) from articles c join articles o on o.id = c.duplicate_of
+                              where c.story is not o.story""")[0][0] == 0
+    [(title, first, last, outlets)] = rows(sample_db, """select title, first_published, last_published,
+        outlet_count from stories where id = ?""", [english[0][0]])
+    assert "Aveiro" in title and first == "2025-10-14" and last == "2025-10-16" and outlets >= 6
+
+
+def _items(n_each=4, days=(1, 1)):
+    items = []
+    for k in range(n_each):
+        items.append(stories.StoryInput(f"w{k}", f"Aveiro sea wall breach floods old town ({k})",
+                                        SEA_WALL * 3, f"2025-10-{10 + k % 2:02d}"))
+        items.append(stories.StoryInput(f"m{k}", f"North Korea missile flies over Hokkaido ({k})",
+                                        MISSILES * 3, f"2017-09-{15 + k % 2:02d}"))
+    return items
+
+
+def test_two_events_two_stories_whatever_the_order():
+    items = _items()
+    expected = sorted(sorted(s) for s in stories.group_stories(items))
+    assert expected == [[f"m{k}" for k in range(4)], [f"w{k}" for k in range(4)]]
+    random.Random(3).shuffle(items)
+    assert sorted(sorted(s) for s in stories.group_stories(items)) == expected
+
+
+def test_the_same_words_a_year_apart_are_two_stories():
+    items = [stories.StoryInput("a", "Sea wall breach floods Aveiro", SEA_WALL * 3, "2024-10-14"),
+             stories.StoryInput("b", "Sea wall breach floods Aveiro", SEA_WALL * 3, "2025-10-14")]
+    assert len(stories.group_stories(items)) == 2
+
+
+def test_story_title_is_the_most_central_headline():
+    titles = ["Aveiro sea wall breached", "Storm: Aveiro sea wall breached, old town flooded", "Mayor speaks"]
+    assert stories.story_title(titles) == "Storm: Aveiro sea wall breached, old town flooded"
