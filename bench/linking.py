@@ -5,14 +5,25 @@
 Stories: B-cubed precision, recall and F1 against the benchmark's EventId on
 ../shared/bench/giveme5w1h, for ingest.stories and for a baseline (TF-IDF
 cosine with single-link clustering at its best threshold, which flatters it).
+Copies: the whole-article copies and shared passages found among the seeds
+and in allsides, with a sample to check by hand.
+Scaling: time and peak memory of the corpus-level linking stage (outlets,
+repeated lines, copies, entities, stories, FTS) on the first 3,000, 6,000
+and 12,000 allsides articles. The per-document stage runs first, untimed,
+without NLP (so the entity pass has nothing to resolve; bench/build.py times
+the NLP stages).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
+import sqlite3
 import sys
+import tempfile
 import time
+import tracemalloc
 from collections import defaultdict
 from pathlib import Path
 
@@ -121,6 +132,84 @@ def tune(shared: Path) -> None:
         print(half, " ".join(row))
 
 
+def _build(sources: list[Path], db: Path):
+    """The per-document stage, untimed, then the linking stage under a
+    clock and tracemalloc. Returns (timings, peak bytes)."""
+    from ingest.analyse import analyse
+    from ingest.read import ReadStats, read_sources
+    from ingest.write import Writer
+
+    writer = Writer(db)
+    for doc in read_sources([str(s) for s in sources], ReadStats()):
+        writer.add(analyse(doc, nlp=False))
+    tracemalloc.start()
+    started = time.perf_counter()
+    writer.finish()
+    total = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {**writer.timings, "total": total}, peak
+
+
+def _allsides_slice(shared: Path, n: int, folder: Path) -> Path:
+    path = folder / f"allsides-{n}.jsonl"
+    with gzip.open(shared / "bench" / "allsides.jsonl.gz", "rt", encoding="utf-8") as src, \
+            open(path, "w", encoding="utf-8") as out:
+        for i, line in enumerate(src):
+            if i >= n:
+                break
+            out.write(line)
+    return path
+
+
+def scaling_table(shared: Path) -> str:
+    stages = ["outlets", "boilerplate", "copies", "entities", "stories", "fts", "total"]
+    lines = ["| articles | " + " | ".join(f"{s} s" for s in stages) + " | peak MB (Python) | time / time at 3,000 |",
+             "|---:|" + "---:|" * (len(stages) + 2)]
+    base = None
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (3000, 6000, 12000):
+            path = _allsides_slice(shared, n, Path(tmp))
+            timings, peak = _build([path], Path(tmp) / f"{n}.db")
+            base = base or timings["total"]
+            lines.append(f"| {n:,} | " + " | ".join(f"{timings.get(s, 0):.1f}" for s in stages)
+                         + f" | {peak / 1e6:.0f} | {timings['total'] / base:.2f} |")
+    return "\n".join(lines)
+
+
+def copies_report(shared: Path, sample: int = 20) -> str:
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, sources in (("seeds", [shared / "corpus" / "seeds"]),
+                              ("allsides", [shared / "bench" / "allsides.jsonl.gz"])):
+            db_path = Path(tmp) / f"{name}.db"
+            _build(sources, db_path)
+            db = sqlite3.connect(db_path)
+            n_articles = db.execute("select count(*) from articles").fetchone()[0]
+            copies = db.execute("""
+                select c.id, o.id, c.copy_score, coalesce(c.outlet, '?'), coalesce(o.outlet, '?'),
+                       c.published, o.published, c.title, o.title
+                from articles c join articles o on o.id = c.duplicate_of
+                order by c.id""").fetchall()
+            passages = db.execute("select count(*), count(distinct article_a || article_b) from shared_passages"
+                                  ).fetchone()
+            same_outlet = sum(1 for r in copies if r[3] == r[4] and r[3] != "?")
+            out.append(f"### {name}: {n_articles:,} articles, {len(copies)} whole-article copies "
+                       f"({same_outlet} within one outlet's own output), {passages[0]:,} shared passages "
+                       f"between {passages[1]:,} article pairs")
+            out.append("")
+            out.append("| copy | original | score | copy outlet | original outlet | copy date | original date "
+                       "| copy title | original title |")
+            out.append("|---|---|---:|---|---|---|---|---|---|")
+            step = max(1, len(copies) // sample)
+            for r in copies[::step][:sample]:
+                out.append("| " + " | ".join(str(x)[:60].replace("|", "/") if x is not None else "" for x in r)
+                           + " |")
+            out.append("")
+            db.close()
+    return "\n".join(out)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
@@ -133,6 +222,15 @@ def main(argv=None):
         print("Stories on giveme5w1h (383 articles, 69 events):")
         print()
         print(stories_table(args.shared))
+        print()
+    if args.part in ("copies", "all"):
+        print("Copies (an evenly spaced sample of the pairs found, to check by hand):")
+        print()
+        print(copies_report(args.shared))
+    if args.part in ("scaling", "all"):
+        print("Linking stage on the first N allsides articles (one process):")
+        print()
+        print(scaling_table(args.shared))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 
-from . import decode, extract, metadata
+from . import decode, extract, figures, metadata
 from .read import RawDocument
 
 # JSON field names accepted for each article field, in order of preference.
@@ -48,6 +48,8 @@ class Analysis:
     paragraphs: list[dict] = field(default_factory=list)
     removed_blocks: list[dict] = field(default_factory=list)
     credits: list[dict] = field(default_factory=list)
+    figures: list[dict] = field(default_factory=list)
+    mentions: list[dict] = field(default_factory=list)  # names as written, resolved across the corpus later
     errors: list[dict] = field(default_factory=list)
     outlet: tuple[str | None, str | None] | None = None  # (name, domain) as the page states them
 
@@ -56,7 +58,7 @@ def article_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def analyse(doc: RawDocument) -> Analysis:
+def analyse(doc: RawDocument, nlp: bool = True) -> Analysis:
     sha = hashlib.sha256(doc.data).hexdigest()
     result = Analysis(
         source={
@@ -115,6 +117,14 @@ def analyse(doc: RawDocument) -> Analysis:
         for position, text, reason, score in article.removed
     ]
     result.credits = article_credits(aid, article)
+    result.figures = [
+        {"id": f"{aid}-{f.paragraph}-{f.start}", "article": aid, "paragraph": f"{aid}-{f.paragraph}",
+         "text": f.text, "value": f.value, "qualifier": f.qualifier, "unit": f.unit, "noun": f.noun,
+         "noun_key": f.noun_key, "sentence": f.sentence, "start": f.start, "end": f.end}
+        for f in figures.find_figures(article.paragraphs)
+    ]
+    if nlp:
+        result.mentions = article_mentions(aid, result.article["language"], article.paragraphs)
     if article.outlet_name or article.outlet_domain:
         result.outlet = (article.outlet_name, article.outlet_domain)
     return result
@@ -135,6 +145,24 @@ def article_credits(aid: str, article: extract.Article) -> list[dict]:
         rows.append({"id": f"{aid}-byline", "article": aid, "agency": article.byline_credit,
                      "text": article.byline_credit, "kind": "byline"})
     return rows
+
+
+# The spaCy model is English: other languages get no entities rather than
+# wrong ones.
+NLP_LANGUAGES = {"en", None}
+
+
+def article_mentions(aid: str, language: str | None, paragraphs: list[str]) -> list[dict]:
+    """People, organisations, places and other names, as written, paragraph by paragraph."""
+    if language not in NLP_LANGUAGES:
+        return []
+    from . import entities
+
+    return [
+        {"article": aid, "paragraph": m.paragraph, "start": m.start, "end": m.end, "text": m.text,
+         "type": m.type, "key": m.key, "label": m.label, "hint": m.hint}
+        for m in entities.recognise(paragraphs)
+    ]
 
 
 def _error(doc: RawDocument, stage: str, message: str) -> dict:

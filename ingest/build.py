@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -30,14 +31,15 @@ class Summary:
                 f"{self.errors} errors{skipped} -> {self.db_path}")
 
 
-def _analysed(docs: Iterable[RawDocument], workers: int) -> Iterator[Analysis]:
+def _analysed(docs: Iterable[RawDocument], workers: int, nlp: bool = True) -> Iterator[Analysis]:
     """Analyses in input order, from `workers` processes."""
+    work = partial(analyse, nlp=nlp)
     if workers <= 1:
-        yield from map(analyse, docs)
+        yield from map(work, docs)
         return
     ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
     with ctx.Pool(workers) as pool:
-        yield from pool.imap(analyse, docs, chunksize=4)
+        yield from pool.imap(work, docs, chunksize=4)
 
 
 def build(
@@ -45,8 +47,10 @@ def build(
     db_path: Path | str,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
+    nlp: bool = True,
 ) -> Summary:
     """Build the database at db_path from the SOURCE files and folders.
+    With nlp=False, no quotes or entities (the slowest stage) are found.
 
     `progress` is called with the number of input bytes each document took.
     """
@@ -57,7 +61,7 @@ def build(
     stats = ReadStats()
     writer = Writer(tmp)
     try:
-        for analysis in _analysed(read_sources(sources, stats), workers):
+        for analysis in _analysed(read_sources(sources, stats), workers, nlp):
             writer.add(analysis)
             if progress:
                 progress(analysis.source["size"] + 1)

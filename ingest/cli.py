@@ -25,7 +25,9 @@ def cli():
               type=click.Path(dir_okay=False, path_type=Path), help="Database to write.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Processes for the per-document stage.")
-def build(sources, db_path, workers):
+@click.option("--nlp/--no-nlp", default=True, show_default=True,
+              help="Find people, organisations, places and quotes (spaCy: the slowest stage).")
+def build(sources, db_path, workers, nlp):
     """Build the database from SOURCES: files and folders (searched recursively)
     of .html/.htm, .txt, .json and .jsonl files, optionally gzipped.
 
@@ -43,9 +45,9 @@ def build(sources, db_path, workers):
     if sys.stderr.isatty():
         with click.progressbar(length=input_size(list(sources)), label="Building",
                                file=sys.stderr, show_percent=True) as bar:
-            summary = run_build(list(sources), db_path, workers=workers, progress=bar.update)
+            summary = run_build(list(sources), db_path, workers=workers, progress=bar.update, nlp=nlp)
     else:
-        summary = run_build(list(sources), db_path, workers=workers)
+        summary = run_build(list(sources), db_path, workers=workers, nlp=nlp)
     click.echo(summary.line())
 
 

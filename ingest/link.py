@@ -11,6 +11,7 @@ so they stay the same across rebuilds.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -104,3 +105,43 @@ def link_outlets(db) -> None:
     )
     db["_outlet_map"].drop()
     db["_outlet_claims"].drop()
+
+
+def link_entities(db) -> None:
+    """Resolve the names each article's mentions give (`_mentions`) across
+    the corpus into `entities`, `mentions` and `entity_aliases`. Mentions in
+    paragraphs that left the body (repeated furniture) are dropped."""
+    from . import entities
+
+    by_article: dict[str, list] = defaultdict(list)
+    for article, paragraph, start, end, text, type_, key, label, hint in db.execute(
+        """select m.article, m.paragraph, m.start, m."end", m.text, m.type, m.key, m.label, m.hint
+           from _mentions m join paragraphs p on p.id = m.article || '-' || m.paragraph
+           order by m.article, m.paragraph, m.start"""
+    ):
+        by_article[article].append(entities.Mention(paragraph, start, end, text, type_, key, label, hint))
+    db["_mentions"].drop()
+    if not by_article:
+        return
+    resolution = entities.resolve(by_article)
+    db["entities"].insert_all(
+        ({"id": e.id, "name": e.name, "type": e.type, "aliases": json.dumps(e.aliases, ensure_ascii=False),
+          "kind": e.kind, "latitude": e.latitude, "longitude": e.longitude, "country": e.country,
+          "confidence": e.confidence, "article_count": e.article_count, "mention_count": e.mention_count}
+         for e in resolution.entities),
+        batch_size=1000,
+    )
+    db["entity_aliases"].insert_all(
+        ({"id": f"{entity}|{alias}", "alias": alias, "entity": entity} for alias, entity in resolution.aliases),
+        batch_size=1000, ignore=True,
+    )
+    rows = []
+    for article, mentions in by_article.items():
+        for i, m in enumerate(mentions):
+            entity = resolution.mention_entity.get((article, i))
+            if entity is None:
+                continue
+            pid = f"{article}-{m.paragraph}"
+            rows.append({"id": f"{pid}-{m.start}", "entity": entity, "article": article, "paragraph": pid,
+                         "text": m.text, "start": m.start, "end": m.end})
+    db["mentions"].insert_all(rows, batch_size=1000, ignore=True)

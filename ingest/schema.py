@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,75 @@ REMOVED_BLOCKS = Table(
     not_null=frozenset({"article", "position", "text", "reason"}),
 )
 
+ENTITIES = Table(
+    "entities",
+    {
+        "id": str,  # type:slug (places: the gazetteer's id), stable across rebuilds of the same corpus
+        "name": str,  # the fullest common form ("Volodymyr Zelensky"; places: the gazetteer's name)
+        "type": str,  # person, org, place or other
+        "aliases": str,  # JSON list of the forms as written, most frequent first
+        "kind": str,  # places: feature, country, continent, region or city
+        "latitude": float,  # places only, when resolved; never guessed
+        "longitude": float,
+        "country": str,  # places: ISO 3166-1 alpha-2
+        "confidence": float,  # places: how sure the gazetteer pick is (0-1)
+        "article_count": int,
+        "mention_count": int,
+    },
+    indexes=(("type",), ("country",), ("name",)),
+    fts=("name", "aliases"),
+    not_null=frozenset({"name", "type"}),
+)
+
+MENTIONS = Table(
+    "mentions",
+    {
+        "id": str,  # paragraph id + start offset
+        "entity": str,
+        "article": str,
+        "paragraph": str,
+        "text": str,  # as written
+        "start": int,  # character offsets in the paragraph's text
+        "end": int,
+    },
+    foreign_keys=(("entity", "entities", "id"), ("article", "articles", "id"), ("paragraph", "paragraphs", "id")),
+    indexes=(("entity", "article"), ("article",), ("paragraph",)),
+    not_null=frozenset({"entity", "article", "paragraph", "text", "start", "end"}),
+)
+
+ENTITY_ALIASES = Table(
+    "entity_aliases",
+    {
+        "id": str,  # entity id + alias
+        "alias": str,  # a form as written in some article ("Zelenskiy", "Mr Zelensky")
+        "entity": str,
+    },
+    foreign_keys=(("entity", "entities", "id"),),
+    indexes=(("alias",), ("entity",)),
+    not_null=frozenset({"alias", "entity"}),
+)
+
+FIGURES = Table(
+    "figures",
+    {
+        "id": str,  # paragraph id + start offset
+        "article": str,
+        "paragraph": str,
+        "text": str,  # the claim as written: "up to 11,000 North Korean troops"
+        "value": float,  # normalised: 11000.0 ("€30 million" -> 30000000.0)
+        "qualifier": str,  # up to, over, nearly, about, at least... as written, lower case
+        "unit": str,  # %, a currency code, a measure, or a compound's tail ("month-old")
+        "noun": str,  # what it counts, as written: "North Korean troops"
+        "noun_key": str,  # its head noun, singular, to compare across outlets: "troop"
+        "sentence": str,
+        "start": int,  # offsets of the claim in the paragraph's text
+        "end": int,
+    },
+    foreign_keys=(("article", "articles", "id"), ("paragraph", "paragraphs", "id")),
+    indexes=(("article",), ("noun_key",)),
+    not_null=frozenset({"article", "paragraph", "text", "value"}),
+)
+
 CREDITS = Table(
     "credits",
     {
@@ -173,7 +242,8 @@ INGEST_ERRORS = Table(
 )
 
 # Order matters: referenced tables first.
-TABLES = (SOURCES, OUTLETS, STORIES, ARTICLES, PARAGRAPHS, REMOVED_BLOCKS, CREDITS, SHARED_PASSAGES, INGEST_ERRORS)
+TABLES = (SOURCES, OUTLETS, STORIES, ARTICLES, PARAGRAPHS, REMOVED_BLOCKS, ENTITIES, MENTIONS, ENTITY_ALIASES,
+          FIGURES, CREDITS, SHARED_PASSAGES, INGEST_ERRORS)
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 # FTS5 tokenizer: Porter stemming over unicode61 with diacritics folded, so

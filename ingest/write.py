@@ -8,6 +8,7 @@ previous database exactly as it was.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import sqlite_utils
@@ -31,6 +32,8 @@ def create_tables(db: sqlite_utils.Database) -> None:
             not_null=set(table.not_null),
         )
     db["_outlet_claims"].create({"article": str, "name": str, "domain": str})
+    db["_mentions"].create({"article": str, "paragraph": int, "start": int, "end": int, "text": str,
+                            "type": str, "key": str, "label": str, "hint": str})
 
 
 class Writer:
@@ -47,10 +50,12 @@ class Writer:
         create_tables(self.db)
         self._rows: dict[str, list[dict]] = {t.name: [] for t in schema.TABLES}
         self._rows["_outlet_claims"] = []
+        self._rows["_mentions"] = []
         self._first_source_of: dict[str, str] = {}  # article id -> path that gave it
         self.articles = 0
         self.errors = 0
         self.documents = 0
+        self.timings: dict[str, float] = {}  # seconds per corpus-level stage
 
     def add(self, analysis: Analysis) -> None:
         self.documents += 1
@@ -75,6 +80,8 @@ class Writer:
                 self._rows["paragraphs"].extend(analysis.paragraphs)
                 self._rows["removed_blocks"].extend(analysis.removed_blocks)
                 self._rows["credits"].extend(analysis.credits)
+                self._rows["figures"].extend(analysis.figures)
+                self._rows["_mentions"].extend(analysis.mentions)
                 if analysis.outlet:
                     name, domain = analysis.outlet
                     self._rows["_outlet_claims"].append(
@@ -97,15 +104,19 @@ class Writer:
             for columns in table.indexes:
                 self.db[table.name].create_index(list(columns), if_not_exists=True)
         with self.db.conn:
-            link.link_outlets(self.db)
-            boilerplate.remove_repeats(self.db)
-            copies.link_copies(self.db)
-            stories.link_stories(self.db)
+            for name, stage in (("outlets", link.link_outlets), ("boilerplate", boilerplate.remove_repeats),
+                                ("copies", copies.link_copies), ("entities", link.link_entities),
+                                ("stories", stories.link_stories)):
+                started = time.perf_counter()
+                stage(self.db)
+                self.timings[name] = time.perf_counter() - started
+        started = time.perf_counter()
         for table in schema.TABLES:
             if table.fts:
                 self.db[table.name].enable_fts(
                     list(table.fts), tokenize=schema.FTS_TOKENIZE, create_triggers=False
                 )
+        self.timings["fts"] = time.perf_counter() - started
         self.db.execute(f"pragma user_version = {schema.SCHEMA_VERSION}")
         self.db.execute("analyze")
         self.db.execute("pragma journal_mode = delete")

@@ -6,9 +6,11 @@ from conftest import build, expected_documents, rows, shared_path
 
 
 def test_every_shared_file_is_an_article_or_an_error(tmp_path):
+    # The volume test: without the NLP stage (spaCy would take ~15 minutes of
+    # CI on 12,000 articles); test_nlp_on_real_articles covers that stage.
     corpus = shared_path("corpus")
     bench = shared_path("bench")
-    db = build(tmp_path, corpus, bench, args=("--workers", "2"))
+    db = build(tmp_path, corpus, bench, args=("--workers", "2", "--no-nlp"))
     expected = expected_documents(corpus) | expected_documents(bench)
     outcome = dict(rows(db, """
         select s.path,
@@ -30,3 +32,19 @@ def test_every_shared_file_is_an_article_or_an_error(tmp_path):
         assert missing == [], folder
     assert rows(db, "select count(*) from articles where source in "
                     "(select id from sources where path like 'bench/allsides%')")[0][0] > 11_900
+
+
+def test_nlp_on_real_articles(tmp_path):
+    """The whole pipeline, NLP included, on 383 + 84 real articles."""
+    giveme = shared_path("bench", "giveme5w1h", "articles")
+    polnear = shared_path("bench", "polnear", "data", "dev", "text")
+    db = build(tmp_path, giveme, polnear, args=("--workers", "2"))
+    assert rows(db, "select count(*) from articles")[0][0] == 383 + 84
+    assert rows(db, "select count(*) from ingest_errors")[0][0] == 0
+    # Names were found in nearly every English article, and resolved.
+    english, with_names = rows(db, """select count(*), sum(exists(select 1 from mentions m where m.article = a.id))
+                                      from articles a where a.language = 'en'""")[0]
+    assert with_names >= 0.95 * english
+    people = dict(rows(db, "select name, article_count from entities where type = 'person'"))
+    assert people.get("Donald Trump", 0) >= 20
+    assert rows(db, "select count(*) from entities where type = 'place' and latitude is not null")[0][0] > 100
