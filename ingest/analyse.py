@@ -50,6 +50,7 @@ class Analysis:
     credits: list[dict] = field(default_factory=list)
     figures: list[dict] = field(default_factory=list)
     mentions: list[dict] = field(default_factory=list)  # names as written, resolved across the corpus later
+    quotes: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     outlet: tuple[str | None, str | None] | None = None  # (name, domain) as the page states them
 
@@ -123,8 +124,9 @@ def analyse(doc: RawDocument, nlp: bool = True) -> Analysis:
          "noun_key": f.noun_key, "sentence": f.sentence, "start": f.start, "end": f.end}
         for f in figures.find_figures(article.paragraphs)
     ]
-    if nlp:
-        result.mentions = article_mentions(aid, result.article["language"], article.paragraphs)
+    if nlp and result.article["language"] in NLP_LANGUAGES:
+        result.mentions = article_mentions(aid, article.paragraphs)
+        result.quotes = article_quotes(aid, article.paragraphs)
     if article.outlet_name or article.outlet_domain:
         result.outlet = (article.outlet_name, article.outlet_domain)
     return result
@@ -152,10 +154,8 @@ def article_credits(aid: str, article: extract.Article) -> list[dict]:
 NLP_LANGUAGES = {"en", None}
 
 
-def article_mentions(aid: str, language: str | None, paragraphs: list[str]) -> list[dict]:
+def article_mentions(aid: str, paragraphs: list[str]) -> list[dict]:
     """People, organisations, places and other names, as written, paragraph by paragraph."""
-    if language not in NLP_LANGUAGES:
-        return []
     from . import entities
 
     return [
@@ -163,6 +163,25 @@ def article_mentions(aid: str, language: str | None, paragraphs: list[str]) -> l
          "type": m.type, "key": m.key, "label": m.label, "hint": m.hint}
         for m in entities.recognise(paragraphs)
     ]
+
+
+def article_quotes(aid: str, paragraphs: list[str]) -> list[dict]:
+    """Who said what: every quoted segment with its speaker, cue and channel."""
+    from . import quotes
+
+    found = quotes.extract_quotes(paragraphs)
+    rows = []
+    for q in found:
+        pid = f"{aid}-{q.paragraph}"
+        first = found[q.statement] if 0 <= q.statement < len(found) else q
+        rows.append({
+            "id": f"{pid}-{q.start}", "article": aid, "outlet": None, "paragraph": pid,
+            "statement": f"{aid}-{first.paragraph}-{first.start}", "text": q.text, "kind": q.kind,
+            "speaker": q.speaker, "speaker_resolved": q.speaker_resolved, "speaker_entity": None,
+            "cue": q.cue, "channel": q.channel, "start": q.start, "end": q.end,
+            "body_start": None, "body_end": None, "cluster": None,
+        })
+    return rows
 
 
 def _error(doc: RawDocument, stage: str, message: str) -> dict:

@@ -107,6 +107,7 @@ def remove_repeats(db, min_articles: int = MIN_ARTICLES) -> int:
             )
             db.execute("delete from paragraphs where id = ?", [pid])
             db.execute("delete from figures where paragraph = ?", [pid])
+            db.execute("delete from quotes where paragraph = ?", [pid])
             moved += 1
         body_text = "\n\n".join(p[2] for p in kept)
         db.execute(

@@ -1,28 +1,37 @@
 """Copies across the corpus: whole-article duplicates and shared passages.
 
-Near-duplicates are found with MinHash and locality-sensitive hashing
-(datasketch), so the cost grows with the corpus, not with its square:
+Near-duplicates are found with MinHash signatures (datasketch) and
+locality-sensitive hashing, with the LSH band keys kept in a SQLite table
+rather than in memory, so time and memory grow with the corpus, not with
+its square, and memory stays flat however big the corpus is:
 
-- Articles: each body becomes the set of its 5-word shingles. Candidate
-  pairs come from an LSH index at a low Jaccard threshold; each candidate is
-  then checked exactly. An article is a copy of another when at least
-  COPY_CONTAINMENT of its shingles are in the other one: a repost with
-  holes ("[…]") or a blog's copy of a wire story with a line added is still
-  a copy. The original is the earlier one (by published date), else the one
-  that contains more of the other, else the smaller id.
+- Articles: each body becomes the set of its 5-word shingles. Two articles
+  sharing an LSH band key (Jaccard around ARTICLE_LSH_THRESHOLD or more) are
+  candidates; each candidate pair is checked exactly, re-reading the two
+  texts. An article is a copy of another when at least COPY_CONTAINMENT of
+  its shingles are in the other one: a repost with holes ("[…]") or a blog's
+  copy of a wire story with a line added is still a copy. The original is
+  the earlier one (by published date), else the one that contains more of
+  the other, else the smaller id.
 - Paragraphs: each paragraph of at least MIN_PASSAGE_WORDS words becomes the
   set of its 3-word shingles, indexed the same way; pairs in articles of
   different outlets (or different articles when outlets are unknown) that
   are similar enough are `shared_passages`, with which came first when the
   dates tell.
 
-All of it is deterministic: fixed hash seeds, candidates sorted.
+A band key shared by many items (a paragraph carried by hundreds of
+outlets) pairs each item with the bucket's first MAX_CANDIDATES items only,
+so a bucket costs linear, not quadratic, work. All deterministic: fixed
+hash seeds, candidates sorted.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import zlib
 from dataclasses import dataclass
+from typing import Callable, Sequence
 
 NUM_PERM = 64
 ARTICLE_SHINGLE = 5
@@ -32,7 +41,8 @@ PASSAGE_LSH_THRESHOLD = 0.4
 COPY_CONTAINMENT = 0.7
 PASSAGE_SIMILARITY = 0.5  # Jaccard, or containment of the shorter, whichever is larger
 MIN_PASSAGE_WORDS = 12
-MAX_CANDIDATES = 50  # per item: a paragraph carried by hundreds of outlets stays linear
+MAX_CANDIDATES = 50  # per bucket: the first items of a crowded bucket stand for it
+CHUNK = 500  # signatures computed per batch
 
 _WORD = re.compile(r"\w+")
 _HOLE = re.compile(r"\[…\]|\[\.\.\.\]")
@@ -49,14 +59,6 @@ def shingles(text: str, k: int) -> set[str]:
     return {" ".join(words[i:i + k]) for i in range(len(words) - k + 1)}
 
 
-def _minhash(items: set[str]):
-    from datasketch import MinHash
-
-    m = MinHash(num_perm=NUM_PERM, seed=7)
-    m.update_batch(s.encode("utf-8") for s in sorted(items))
-    return m
-
-
 def containment(a: set, b: set) -> float:
     """Share of a's shingles that are in b."""
     return len(a & b) / len(a) if a else 0.0
@@ -69,30 +71,83 @@ def jaccard(a: set, b: set) -> float:
 @dataclass(frozen=True)
 class Item:
     id: str
-    group: str  # articles in the same group are never paired (same article or outlet)
+    group: str  # items in the same group are never paired (same article or outlet)
     published: str | None
-    shingles: frozenset
 
 
-def candidate_pairs(items: list[Item], threshold: float):
-    """Pairs (i, j), i < j, of item indexes whose MinHash signatures collide in
-    an LSH index at `threshold`; never two items of the same group."""
+# --- LSH over SQLite -------------------------------------------------------------
+
+def _bands(threshold: float) -> list[tuple[int, int]]:
     from datasketch import MinHashLSH
 
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    signatures = []
-    for i, item in enumerate(items):
-        m = _minhash(item.shingles)
-        signatures.append(m)
-        lsh.insert(i, m, check_duplication=False)
-    seen = set()
-    for i, m in enumerate(signatures):
-        found = sorted(j for j in lsh.query(m) if j != i and items[j].group != items[i].group)
-        for j in found[:MAX_CANDIDATES]:
-            pair = (min(i, j), max(i, j))
-            if pair not in seen:
-                seen.add(pair)
-                yield pair
+    return MinHashLSH(threshold=threshold, num_perm=NUM_PERM).hashranges
+
+
+def _as_hash(value: int) -> int:
+    return value
+
+
+def shingle_hashes(text: str, k: int):
+    """32-bit hashes of the text's k-word shingles, unique and sorted, for
+    MinHash: each word hashed once (CRC-32), each shingle's hash a rolling
+    combination of its words' (vectorised), so no shingle string is built."""
+    import numpy as np
+
+    words = tokens(text)
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+    if len(h) <= k:
+        combined = np.array([int(np.bitwise_xor.reduce(h * np.arange(1, len(h) + 1, dtype=np.uint64)))],
+                            dtype=np.uint64)
+    else:
+        combined = np.zeros(len(h) - k + 1, dtype=np.uint64)
+        for offset in range(k):
+            combined = combined * np.uint64(1_000_003) + h[offset:len(h) - k + 1 + offset]
+    return np.unique(combined & np.uint64(0xFFFFFFFF))
+
+
+def _band_keys(texts: Sequence[str], k: int, bands: list[tuple[int, int]]) -> list[list[int]]:
+    """For each text, one 63-bit key per LSH band of its MinHash signature."""
+    from datasketch import MinHash
+
+    batches = [shingle_hashes(t, k) for t in texts]
+    keys = []
+    for m in MinHash.bulk(batches, num_perm=NUM_PERM, seed=7, hashfunc=_as_hash):
+        values = m.hashvalues
+        keys.append([
+            int.from_bytes(hashlib.blake2b(values[a:b].tobytes() + bytes([n]), digest_size=8).digest(), "big") >> 1
+            for n, (a, b) in enumerate(bands)
+        ])
+    return keys
+
+
+def candidate_pairs(db, name: str, items: Sequence[Item], texts: Callable[[int], str], k: int,
+                    threshold: float):
+    """Pairs (i, j), i < j, of item indexes sharing an LSH band key, never
+    two of the same group. The keys go to a temporary SQLite table."""
+    table = f"_lsh_{name}"
+    db.execute(f"create temp table {table} (key integer, item integer)")
+    bands = _bands(threshold)
+    for start in range(0, len(items), CHUNK):
+        chunk = range(start, min(start + CHUNK, len(items)))
+        keys = _band_keys([texts(i) for i in chunk], k, bands)
+        db.conn.executemany(f"insert into {table} values (?, ?)",
+                            ((key, i) for i, ks in zip(chunk, keys) for key in ks))
+    db.execute(f"create index {table}_key on {table} (key, item)")
+    # Each item pairs with the first MAX_CANDIDATES items of each bucket it
+    # is in (all of them, in an ordinary bucket).
+    rows = db.execute(f"""
+        select distinct b.item, a.item from (
+          select key, item, row_number() over (partition by key order by item) as rank from {table}
+        ) a join {table} b on b.key = a.key and b.item > a.item
+        where a.rank <= {MAX_CANDIDATES}
+        order by 2, 1
+    """)
+    for j, i in rows:
+        if items[i].group != items[j].group:
+            yield i, j
+    db.execute(f"drop table {table}")
 
 
 def _earlier(a: Item, b: Item) -> Item | None:
@@ -102,25 +157,23 @@ def _earlier(a: Item, b: Item) -> Item | None:
     return None
 
 
-def find_article_copies(items: list[Item]) -> dict[str, tuple[str, float]]:
-    """{copy id: (original id, containment)} for whole-article copies."""
-    best: dict[str, tuple[str, float]] = {}
-    for i, j in candidate_pairs(items, ARTICLE_LSH_THRESHOLD):
-        a, b = items[i], items[j]
-        a_in_b, b_in_a = containment(a.shingles, b.shingles), containment(b.shingles, a.shingles)
-        if max(a_in_b, b_in_a) < COPY_CONTAINMENT:
-            continue
-        first = _earlier(a, b)
-        if first is None:
-            if a_in_b != b_in_a:
-                first = b if a_in_b > b_in_a else a  # the original holds more of the copy
-            else:
-                first = a if a.id < b.id else b
-        copy = b if first is a else a
-        score = round(max(a_in_b, b_in_a), 3)
-        if copy.id not in best or (score, first.id) > (best[copy.id][1], best[copy.id][0]):
-            best[copy.id] = (first.id, score)
-    # Point every copy at the root of its chain (copy of a copy -> the original).
+def judge_copy(a: Item, b: Item, sa: set, sb: set) -> tuple[str, str, float] | None:
+    """(copy id, original id, containment) when one article copies the other."""
+    a_in_b, b_in_a = containment(sa, sb), containment(sb, sa)
+    if max(a_in_b, b_in_a) < COPY_CONTAINMENT:
+        return None
+    first = _earlier(a, b)
+    if first is None:
+        if a_in_b != b_in_a:
+            first = b if a_in_b > b_in_a else a  # the original holds more of the copy
+        else:
+            first = a if a.id < b.id else b
+    copy = b if first is a else a
+    return copy.id, first.id, round(max(a_in_b, b_in_a), 3)
+
+
+def resolve_chains(best: dict[str, tuple[str, float]]) -> dict[str, tuple[str, float]]:
+    """Point every copy at the root of its chain (a copy of a copy -> the original)."""
     for copy in list(best):
         seen = {copy}
         original, score = best[copy]
@@ -131,13 +184,35 @@ def find_article_copies(items: list[Item]) -> dict[str, tuple[str, float]]:
     return {c: v for c, v in best.items() if v[0] != c}
 
 
-def find_shared_passages(items: list[Item]) -> list[tuple[str, str, float, str | None]]:
-    """[(paragraph a, paragraph b, similarity, which came first or None)]."""
+def find_article_copies(items: Sequence[Item], texts: Sequence[str]) -> dict[str, tuple[str, float]]:
+    """{copy id: (original id, containment)} among texts, in memory (for
+    small sets and tests; the build uses link_copies)."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(memory=True)
+    return _copies(db, items, texts.__getitem__)
+
+
+def _copies(db, items, texts) -> dict[str, tuple[str, float]]:
+    best: dict[str, tuple[str, float]] = {}
+    for i, j in candidate_pairs(db, "articles", items, texts, ARTICLE_SHINGLE, ARTICLE_LSH_THRESHOLD):
+        verdict = judge_copy(items[i], items[j], shingles(texts(i), ARTICLE_SHINGLE),
+                             shingles(texts(j), ARTICLE_SHINGLE))
+        if verdict is None:
+            continue
+        copy, original, score = verdict
+        if copy not in best or score > best[copy][1] or (score == best[copy][1] and original < best[copy][0]):
+            best[copy] = (original, score)
+    return resolve_chains(best)
+
+
+def _passages(db, items, texts) -> list[tuple[str, str, float, str | None]]:
     pairs = []
-    for i, j in candidate_pairs(items, PASSAGE_LSH_THRESHOLD):
+    for i, j in candidate_pairs(db, "passages", items, texts, PASSAGE_SHINGLE, PASSAGE_LSH_THRESHOLD):
         a, b = items[i], items[j]
-        shorter, longer = (a, b) if len(a.shingles) <= len(b.shingles) else (b, a)
-        similarity = max(jaccard(a.shingles, b.shingles), containment(shorter.shingles, longer.shingles))
+        sa, sb = shingles(texts(i), PASSAGE_SHINGLE), shingles(texts(j), PASSAGE_SHINGLE)
+        shorter, longer = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
+        similarity = max(jaccard(sa, sb), containment(shorter, longer))
         if similarity < PASSAGE_SIMILARITY:
             continue
         first = _earlier(a, b)
@@ -146,31 +221,48 @@ def find_shared_passages(items: list[Item]) -> list[tuple[str, str, float, str |
     return sorted(pairs)
 
 
+def find_shared_passages(items: Sequence[Item], texts: Sequence[str]) -> list[tuple[str, str, float, str | None]]:
+    """[(paragraph a, paragraph b, similarity, which came first or None)], in memory."""
+    import sqlite_utils
+
+    return _passages(sqlite_utils.Database(memory=True), items, texts.__getitem__)
+
+
+class _Texts:
+    """Texts read from the database by row id when asked for, a few at a time."""
+
+    def __init__(self, db, sql: str, ids: list[str]):
+        self.db, self.sql, self.ids = db, sql, ids
+
+    def __call__(self, i: int) -> str:
+        row = self.db.execute(self.sql, [self.ids[i]]).fetchone()
+        return row[0] if row else ""
+
+
 def link_copies(db) -> None:
     """Set articles.duplicate_of / copy_score and fill shared_passages."""
-    articles = [
-        Item(aid, outlet or aid, published, frozenset(shingles(body, ARTICLE_SHINGLE)))
-        for aid, outlet, published, body in db.execute(
-            "select id, outlet, published, body_text from articles order by id")
-    ]
-    copies = find_article_copies(articles)
+    articles = [Item(aid, outlet or aid, published) for aid, outlet, published in db.execute(
+        "select id, outlet, published from articles order by id")]
+    texts = _Texts(db, "select body_text from articles where id = ?", [a.id for a in articles])
+    copies = _copies(db, articles, texts)
     db.conn.executemany(
         "update articles set duplicate_of = ?, copy_score = ? where id = ?",
         [(original, score, copy) for copy, (original, score) in sorted(copies.items())],
     )
     del articles
 
-    passages = []
-    for pid, article, outlet, published, text in db.execute(
-        """select p.id, p.article, a.outlet, a.published, p.text
-           from paragraphs p join articles a on a.id = p.article order by p.id"""
-    ):
-        if len(text.split()) >= MIN_PASSAGE_WORDS:
-            passages.append(Item(pid, outlet or article, published,
-                                 frozenset(shingles(text, PASSAGE_SHINGLE))))
+    passages = [
+        Item(pid, outlet or article, published)
+        for pid, article, outlet, published in db.execute(
+            """select p.id, p.article, a.outlet, a.published
+               from paragraphs p join articles a on a.id = p.article
+               where length(p.text) - length(replace(p.text, ' ', '')) >= ? order by p.id""",
+            [MIN_PASSAGE_WORDS - 1])
+    ]
+    texts = _Texts(db, "select text from paragraphs where id = ?", [p.id for p in passages])
     rows = [
         {"id": f"{a}~{b}", "paragraph_a": a, "paragraph_b": b, "similarity": s, "first": first}
-        for a, b, s, first in find_shared_passages(passages)
+        for a, b, s, first in _passages(db, passages, texts)
     ]
     if rows:
         db["_passages"].insert_all(rows, batch_size=1000)

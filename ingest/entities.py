@@ -4,13 +4,17 @@ Three steps:
 
 1. `pipeline()`: the configured spaCy model (ingest/nlp.py) running only
    what named entities need, plus the `press_atlas_entities` component: it
-   trims spans to the name ("the", "'s", "Mr"), and tags the gazetteer's
+   trims spans to the name ("the", "'s", "Mr", a score: "Boston 5-3"),
+   splits names at a spaced dash ("Bangkok - Chiang Mai"), and tags the gazetteer's
    places and a short list of organisations (the Kremlin, NATO, ...) that
    the small model mislabels ("Kursk" as PRODUCT, "Kyiv" as PERSON).
 2. `recognise(paragraphs)`: one article's mentions. Markdown and hard wraps
    are blanked to spaces (offsets stay those of the strings given),
    headlines in capitals are re-cased from the article's own spelling,
-   furniture (hashtags, links, "Sign up") is dropped, and the article is
+   furniture (hashtags, links, "Sign up") is dropped, wire conventions
+   are read (the places of a dateline, "LONDON 1996-08-22" or "KYIV,
+   Ukraine (AP) -"; on a sports page, results lines and a town named on its
+   own are teams, "in Leeds" stays the town), and the article is
    made consistent with itself: a surname alone takes the label of the
    full name, an acronym defined in brackets takes its long form's, a name
    takes the label most of its occurrences have. Each mention gets a key
@@ -352,10 +356,10 @@ def _doc_words(doc) -> tuple[list[str], list[int], str]:
     return words, starts, "".join(parts)
 
 
-def _match_names(doc, table: _Tables) -> list[tuple[int, int, str, str]]:
+def _match_names(doc, table: _Tables, words_of_doc: tuple | None = None) -> list[tuple[int, int, str, str]]:
     """Gazetteer and organisation names in the doc: (start, end, "place"|"org", kind)."""
     out = []
-    words, starts, text = _doc_words(doc)
+    words, starts, text = words_of_doc or _doc_words(doc)
     n = len(words)
     first_words, places, orgs = table.first_words, table.places, table.ruler_orgs
     normalise = gaz.normalise
@@ -421,7 +425,7 @@ def _accept_place(doc, start: int, end: int, kind: str, population: int, model_l
 def _split_possessive(doc, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
     """ "Ukraine's National Security Council" -> Ukraine (place) + the council;
     not a place's own name ("People's Republic of China")."""
-    if end - start >= 3 and gaz.normalise(doc[start:end].text) in tables().places:
+    if end - start >= 3 and gaz.normalise(re.sub(r" (['’]s)\b", r"\1", doc[start:end].text)) in tables().places:
         return [(start, end, label)]
     for k in range(start + 1, end - 1):
         if doc[k].lower_ in {"'s", "’s"} and _capitalised(doc[k + 1]):
@@ -429,6 +433,34 @@ def _split_possessive(doc, start: int, end: int, label: str) -> list[tuple[int, 
             owner_label = "GPE" if owner in tables().places else label
             return [(start, k, owner_label), *_split_possessive(doc, k + 1, end, label)]
     return [(start, end, label)]
+
+
+def _cut_score(words: list[str], starts: list[int], start: int, end: int) -> int:
+    """The end of a name the model ran into a score: "Boston 5-3", "Chelsea
+    2-1 at Elland Road" -> "Boston", "Chelsea". words, starts: `_doc_words`."""
+    for k in range(start + 1, end):
+        text = words[k]
+        if text[:1].isdigit() and (_SCORE_TOKEN.match(text) or (
+                k + 2 < len(words) and words[k + 1] in {"-", ":"} and starts[k + 1] == starts[k] + len(text)
+                and words[k + 2].isdigit() and text.isdigit())):
+            return k
+    return end
+
+
+_SCORE_TOKEN = re.compile(r"^\d{1,3}[-:]\d{1,3}$")
+
+
+def _split_dashes(words: list[str], starts: list[int], start: int, end: int) -> list[tuple[int, int]]:
+    """ "Bangkok - Chiang Mai" -> two names: a dash with spaces round it is
+    no part of a name (the hyphen of "Saint-Denis" is)."""
+    out, a = [], start
+    for k in range(start + 1, end - 1):
+        if words[k] in {"-", "–", "—", "--"} and starts[k] > starts[k - 1] + len(words[k - 1]) \
+                and starts[k + 1] > starts[k] + len(words[k]):
+            out.append((a, k))
+            a = k + 1
+    out.append((a, end))
+    return [q for q in out if q[1] > q[0]]
 
 
 def _split_commas(doc, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
@@ -445,20 +477,28 @@ def _split_commas(doc, start: int, end: int, label: str) -> list[tuple[int, int,
 def _refine(doc, table: _Tables):
     """Trim the model's spans and add the gazetteer's places and known organisations."""
     spans: list[tuple[int, int, str]] = []
+    words_of_doc = _doc_words(doc)
+    words, starts, _ = words_of_doc
     for ent in doc.ents:
         if ent.label_ not in TYPE_OF_LABEL:
             continue
-        start, end = _trim(doc, ent.start, ent.end, ent.label_)
+        start, end = _trim(doc, ent.start, _cut_score(words, starts, ent.start, ent.end), ent.label_)
         if end <= start:
             continue
-        pieces = _split_possessive(doc, start, end, ent.label_)
+        parts = _split_dashes(words, starts, start, end) if ent.label_ in {"GPE", "LOC", "FAC"} else [(start, end)]
+        pieces = [q for a, b in parts for q in _split_possessive(doc, a, b, ent.label_)]
         if ent.label_ in {"GPE", "LOC"}:
             pieces = [q for a, b, label in pieces for q in _split_commas(doc, a, b, label)]
+        elif len(pieces) == 1 and "," in words[start:end]:
+            # "Blackburn , Lancashire , England" as one organisation: places, if most pieces are
+            commas = _split_commas(doc, start, end, "GPE")
+            if sum(gaz.normalise(doc[a:b].text) in table.places for a, b, _ in commas) * 2 > len(commas):
+                pieces = commas
         for a, b, label in pieces:
             a, b = _trim(doc, a, b, label)
             if b > a and any(ch.isalnum() for ch in doc[a:b].text):
                 spans.append((a, b, label))
-    for start, end, what, kind in _match_names(doc, table):
+    for start, end, what, kind in _match_names(doc, table, words_of_doc):
         overlapping = [s for s in spans if s[0] < end and start < s[1]]
         if what == "org":
             label = "ORG"
@@ -505,11 +545,32 @@ def _refine(doc, table: _Tables):
         norm = gaz.normalise(doc[start:end].text)
         if label in {"GPE", "LOC"} and norm not in gazetteer.country_names and gazetteer.country_of(norm):
             label = "NORP"  # "Ukrainian officials": a demonym, not the place
+        elif label in {"PERSON", "ORG"} | WEAK_LABELS and end - start <= 3 and \
+                _place_context(words, start, norm, label, table):
+            label = "GPE"  # "north of Whitebirk", "the village of Cosham", "in Perth"
         if label in {"GPE", "LOC", "FAC"} and norm in GENERIC_PLACE_NOUNS:
             continue
         out.append((start, end, label))
     out.sort()
     return out
+
+
+# Words before "of" that make what follows a place: "north of X", "the village of X".
+PLACE_OF = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "outskirts",
+            "suburb", "suburbs", "village", "town", "city", "capital", "municipality", "province", "county",
+            "island", "islands", "region", "district", "state", "republic", "kingdom", "port", "centre", "center",
+            "heart", "streets", "residents", "mayor", "north-east", "north-west", "south-east", "south-west"}
+
+
+def _place_context(words: list[str], start: int, norm: str, label: str, table: _Tables) -> bool:
+    """Whether the words before a name make it a place: "north of", "the
+    village of"; or, for a name the model took for a person, "in"/"near"
+    before a place the gazetteer has ("in Perth"; not "a stake in Santander")."""
+    if start >= 2 and words[start - 1].lower() == "of" and words[start - 2].lower() in PLACE_OF \
+            and words[start][:1].isupper():
+        return True
+    return label != "ORG" and start >= 1 and words[start - 1].lower() in {"in", "near"} \
+        and norm in table.places and norm not in PLACE_STOPWORDS
 
 
 def _component(doc):
@@ -769,7 +830,8 @@ def _consistency(docs: list, spans: list[_Span], doc_words: Sequence[list[str]] 
 
 # --- wire conventions: datelines, sports pages ---------------------------------------------
 
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+          r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?")
 _AGENCIES = (r"Reuters|AP|AFP|UPI|Bloomberg|dpa|DPA|Xinhua|Interfax|TASS|Tass|IANS|PTI|ANI|CNN|BBC|"
              r"Kyodo|Yonhap|Anadolu|EFE|ANSA|AAP|CP|PA|RIA Novosti|Ukrinform|WAFA|KUNA|SPA|APA|MENA|IRNA")
 # What follows the place(s) of a dateline: a date ("1996-08-22", "Aug 22",
@@ -840,48 +902,61 @@ def _datelines(docs: list, spans: list[_Span], paragraphs: Sequence[str]) -> lis
     return out
 
 
-# A sports page: a wire slug ("SOCCER - ", "TENNIS - ") at the top, or the
-# words of match reports together with a score.
-_SPORT_SLUG = re.compile(
-    r"^\s*(?:[A-Za-z]+\s+){0,2}(?:soccer|football|cricket|tennis|golf|rugby|basketball|baseball|athletics|"
-    r"cycling|boxing|hockey|nfl|nba|nhl|mlb|racing|motorcycling|motorsport|formula one|squash|badminton|"
-    r"swimming|skiing|rowing|sailing|yachting|volleyball|handball|judo|wrestling|gymnastics|triathlon|snooker|"
-    r"darts|sport|sports)(?:\s+[A-Za-z]+){0,2}\s*[-–—:]\s*(?=[A-Za-z])",
-    re.IGNORECASE)
+# A sports page: a wire slug at the top ("SOCCER - ", "ALPINE SKIING-",
+# "Tennis - "), or a score ("2-1") with the words of match reports.
+_SPORTS = (r"soccer|football|cricket|tennis|golf|rugby|basketball|baseball|athletics|cycling|boxing|hockey|nfl|"
+           r"nba|nhl|mlb|racing|motorcycling|motorsport|formula one|squash|badminton|swimming|skiing|rowing|"
+           r"sailing|yachting|volleyball|handball|judo|wrestling|gymnastics|triathlon|snooker|darts|sport|sports")
+# In capitals as written, any dash; otherwise a dash with spaces round it.
+_SPORT_SLUG_CAPS = re.compile(rf"^\s*(?:[A-Z]+\s+){{0,2}}(?:{_SPORTS.upper()})(?:\s+[A-Z]+){{0,2}}\s*[-–—:]")
+_SPORT_SLUG = re.compile(rf"^\s*(?:[A-Za-z]+\s+){{0,2}}(?:{_SPORTS})(?:\s+[A-Za-z]+){{0,2}}\s+[-–—]\s",
+                         re.IGNORECASE)
 _SPORT_WORDS = re.compile(
     r"\b(?:goals?|scored|scorers?|striker|midfielder|defender|goalkeeper|halftime|half-time|innings|wickets?|"
     r"batsman|bowler|pitcher|homers?|homered|quarterback|touchdowns?|rebounds|standings|play-?offs?|"
     r"semi-?finals?|quarter-?finals?|tie-?break|seeded|unbeaten|relegat\w+|league|cup|coach|match|season|"
     r"championship|tournament|stadium|title|round|champions)\b", re.IGNORECASE)
-_SCORE_TEXT = re.compile(r"(?<![\d.,:/-])\d{1,3} ?[-:] ?\d{1,3}(?![\d.,:/-])")
+# Words of sports copy that other news seldom has ("goal", "season", "round" it has).
+_STRONG_SPORT_WORDS = {"scored", "scorer", "scorers", "striker", "midfielder", "defender", "goalkeeper", "halftime",
+                       "half-time", "innings", "wicket", "wickets", "batsman", "bowler", "pitcher", "homer", "homers",
+                       "homered", "quarterback", "touchdown", "touchdowns", "rebounds", "standings", "playoff",
+                       "playoffs", "play-off", "play-offs", "semifinal", "semifinals", "semi-final", "semi-finals",
+                       "quarterfinal", "quarterfinals", "quarter-final", "quarter-finals", "tiebreak", "tie-break",
+                       "seeded", "unbeaten", "coach", "stadium", "tournament", "championship"}
+_SCORE_TEXT = re.compile(r"(?<![\d.,:/-])\d{1,2} ?- ?\d{1,3}(?![\d.,:/-])")
 
 
-def _sports_article(texts: Sequence[str]) -> bool:
-    """Whether an article is sports copy (see `_SPORT_SLUG`, `_SPORT_WORDS`)."""
-    if any(_SPORT_SLUG.match(t) for t in texts[:3]):
+def _sports_article(texts: Sequence[str], originals: Sequence[str] = ()) -> bool:
+    """Whether an article is sports copy: a slug in one of its first three
+    paragraphs (`originals`: as written, for the capitals), or a score with
+    four words of match reports, two of them ones other news seldom uses."""
+    if any(_SPORT_SLUG_CAPS.match(t) for t in originals[:3]) or any(_SPORT_SLUG.match(t) for t in texts[:3]):
         return True
     text = "\n".join(texts)
     if not _SCORE_TEXT.search(text):
         return False
-    return len({w.lower() for w in _SPORT_WORDS.findall(text)}) >= 4
+    words = {w.lower() for w in _SPORT_WORDS.findall(text)}
+    return len(words) >= 4 and len(words & _STRONG_SPORT_WORDS) >= 2
 
 
 # Words before a name that make it the place, even on a sports page ("in Leeds", "at Wembley").
 VENUE_WORDS = {"in", "at", "near", "outside", "around", "across", "throughout", "within", "into", "towards",
                "toward", "via", "visit", "visiting", "hosts", "host", "hosted"}
 def _after_venue_word(doc, start: int) -> bool:
-    return start > 0 and doc[start - 1].lower_ in VENUE_WORDS
+    """ "in Leeds", "at Leeds", "the mayor of Leeds": the town, not its team."""
+    return start > 0 and (doc[start - 1].lower_ in VENUE_WORDS or (
+        start > 1 and doc[start - 1].lower_ == "of" and doc[start - 2].lower_ in PLACE_OF))
 
 
-HOME_NATIONS = {"england", "scotland", "wales", "northern ireland", "ulster"}
+HOME_NATIONS = {"england", "scotland", "wales", "northern ireland"}
 
 
 def _sports_teams(docs: list, spans: list[_Span]) -> list[_Span]:
     """On a sports page, a town or region named on its own is a team
     ("Leeds beat Chelsea", "Essex captain", "Texas rallied"), so an
     organisation: not countries, continents or the home nations (national
-    sides, which news tags as places), not after "in"/"at" ("in Leeds"),
-    not "Perth, Australia"."""
+    sides, which news tags as places), not after "in"/"at" ("in Leeds") or
+    "the mayor of", not "Perth, Australia"."""
     gazetteer = gaz.load()
     places = tables().places
     out = []
@@ -898,7 +973,7 @@ def _sports_teams(docs: list, spans: list[_Span]) -> list[_Span]:
             continue
         before = doc[s.start - 1].lower_ if s.start > 0 else ""
         after = doc[s.end].text if s.end < len(doc) else ""
-        if before in VENUE_WORDS or (after == "," and s.end + 1 < len(doc)
+        if _after_venue_word(doc, s.start) or (after == "," and s.end + 1 < len(doc)
                                      and gaz.normalise(doc[s.end + 1].text) in places) \
                 or (before == "," and s.start >= 2 and any(x.paragraph == s.paragraph and x.end == s.start - 1
                                                            and x.label in {"GPE", "LOC"} for x in spans)):
@@ -909,7 +984,7 @@ def _sports_teams(docs: list, spans: list[_Span]) -> list[_Span]:
 
 
 _SCORE = re.compile(r"^\d{1,3}(?:[-:]\d{1,3})?$")
-_SCORE_DASH = re.compile(r"\d-\d")
+_SCORE_DASH = re.compile(r"(?<![\d.,:/-])\d{1,3}-\d{1,3}(?![\d.,:/-])")
 _LOWER_WORD = re.compile(r"(?:^|\s)[a-z]")
 _DIGITS = re.compile(r"\d+")
 
@@ -957,7 +1032,7 @@ def _results_lines(docs: list, spans: list[_Span], texts: Sequence[str] | None =
     # Match reports: "Leeds beat Chelsea 2-1", "Chelsea 's striker": in a
     # paragraph with a score, a city on either side of a match verb is a team.
     for p, doc in enumerate(docs):
-        if not _SCORE_DASH.search(texts[p]) or not any(_SCORE.match(t.text) and "-" in t.text for t in doc):
+        if not _SCORE_DASH.search(texts[p]):  # "2-1" (the tokenizer splits it)
             continue
         here = [s for s in out if s.paragraph == p]
         for s in here:
@@ -982,8 +1057,9 @@ def _furniture(doc, s: _Span, doc_text: str | None = None) -> bool:
     text = _tokens_text(doc, s.start, s.end)
     if gaz.normalise(text) in FURNITURE or gaz.normalise(doc.text if doc_text is None else doc_text) in FURNITURE:
         return True
-    if s.end - s.start == 1 and text.isupper() and text.lower() in STOP_WORDS:
-        return True  # "NOT", "ALL" in shouting
+    if s.end - s.start == 1 and text.isupper() and text.lower() in STOP_WORDS \
+            and not (s.label in {"GPE", "LOC"} and gaz.normalise(text) in gaz.load().country_names):
+        return True  # "NOT", "ALL" in shouting; not "US"
     if s.start > 0 and doc[s.start - 1].text in {"#", "@"}:
         return True
     if text.startswith(("#", "@")):
@@ -1055,7 +1131,7 @@ def _recognise(paragraphs: list[str], docs, nlp) -> list[Mention]:
         spans = _datelines(docs, spans, paragraphs)
     if RULES.get("results_lines"):
         spans = _results_lines(docs, spans, doc_texts)
-        if _sports_article(texts):
+        if _sports_article(texts, paragraphs):
             spans = _sports_teams(docs, spans)
     spans = _consistency(docs, spans, doc_words)
     by_paragraph: dict[int, list[_Span]] = defaultdict(list)

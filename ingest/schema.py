@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,70 @@ ENTITY_ALIASES = Table(
     not_null=frozenset({"alias", "entity"}),
 )
 
+QUOTES = Table(
+    "quotes",
+    {
+        "id": str,  # paragraph id + start offset
+        "article": str,
+        "outlet": str,
+        "paragraph": str,
+        "statement": str,  # the statement's first segment: a quote split by its attribution is one statement
+        "text": str,  # the words inside the quote marks
+        "kind": str,  # direct, partial or block
+        "speaker": str,  # as written next to the quote ("he", "Mr Kovalenko", "the Ukrainian president")
+        "speaker_resolved": str,  # the full name it stands for in the article ("Andrii Kovalenko")
+        "speaker_entity": str,  # the person entity, when the entities know them
+        "cue": str,  # the cue verb's lemma (say, tell, add, write, claim...) or "according to"
+        "channel": str,  # where it was said, when stated: video address, Telegram, press conference...
+        "start": int,  # offsets of the quote in the paragraph's text, marks excluded
+        "end": int,
+        "body_start": int,  # the same in the article's body_text
+        "body_end": int,
+        "cluster": str,  # the quote cluster (versions of the same statement across outlets), if any
+    },
+    foreign_keys=(("article", "articles", "id"), ("outlet", "outlets", "id"), ("paragraph", "paragraphs", "id"),
+                  ("speaker_entity", "entities", "id"), ("cluster", "quote_clusters", "id")),
+    indexes=(("article",), ("paragraph",), ("speaker_resolved",), ("speaker_entity",), ("cluster",), ("outlet",)),
+    fts=("text", "speaker_resolved"),
+    not_null=frozenset({"article", "paragraph", "text", "kind", "start", "end"}),
+)
+
+QUOTE_CLUSTERS = Table(
+    "quote_clusters",
+    {
+        "id": str,  # "qc-" + the earliest version's quote id
+        "text": str,  # the earliest version's words
+        "speaker": str,  # who said it, as resolved in most versions
+        "earliest_quote": str,
+        "earliest_article": str,
+        "first_published": str,
+        "version_count": int,
+        "outlet_count": int,
+        "outlets": str,  # outlet names, comma-separated, in order of first version
+    },
+    # (earliest_quote is not declared as a foreign key: quotes refer to
+    # clusters, and SQLite tables are created one after the other.)
+    foreign_keys=(("earliest_article", "articles", "id"),),
+    indexes=(("speaker",),),
+)
+
+QUOTE_CLUSTER_MEMBERS = Table(
+    "quote_cluster_members",
+    {
+        "id": str,  # cluster id + quote id
+        "cluster": str,
+        "quote": str,
+        "article": str,
+        "outlet": str,
+        "published": str,
+        "position": int,  # 0 for the earliest version
+    },
+    foreign_keys=(("cluster", "quote_clusters", "id"), ("quote", "quotes", "id"), ("article", "articles", "id"),
+                  ("outlet", "outlets", "id")),
+    indexes=(("cluster", "position"), ("quote",)),
+    not_null=frozenset({"cluster", "quote"}),
+)
+
 FIGURES = Table(
     "figures",
     {
@@ -189,7 +253,7 @@ FIGURES = Table(
         "end": int,
     },
     foreign_keys=(("article", "articles", "id"), ("paragraph", "paragraphs", "id")),
-    indexes=(("article",), ("noun_key",)),
+    indexes=(("article",), ("paragraph",), ("noun_key",)),
     not_null=frozenset({"article", "paragraph", "text", "value"}),
 )
 
@@ -243,7 +307,7 @@ INGEST_ERRORS = Table(
 
 # Order matters: referenced tables first.
 TABLES = (SOURCES, OUTLETS, STORIES, ARTICLES, PARAGRAPHS, REMOVED_BLOCKS, ENTITIES, MENTIONS, ENTITY_ALIASES,
-          FIGURES, CREDITS, SHARED_PASSAGES, INGEST_ERRORS)
+          QUOTE_CLUSTERS, QUOTES, QUOTE_CLUSTER_MEMBERS, FIGURES, CREDITS, SHARED_PASSAGES, INGEST_ERRORS)
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 # FTS5 tokenizer: Porter stemming over unicode61 with diacritics folded, so

@@ -31,6 +31,8 @@ TITLE_WEIGHT = 3
 BODY_WORDS = 400  # the lead says what happened; the tail drifts
 ENTITY_BONUS = 0.1  # per shared entity/quote key, up to MAX_BONUS
 MAX_BONUS = 0.2
+TOP_TERMS = 20  # an article finds candidate stories through its 20 heaviest terms
+MAX_STORIES_PER_TERM = 200  # the most recent stories with a term: a common term stays cheap
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _TOKEN = re.compile(r"\w+")
@@ -129,14 +131,15 @@ def group_stories(items: list[StoryInput], threshold: float = JOIN_THRESHOLD) ->
     vectors = _vectors(items)
     order = sorted(range(len(items)), key=lambda i: (_day(items[i].published) or date.max, items[i].id))
     stories: list[Story] = []
-    active: list[int] = []  # stories that a dated article could still join
+    # term -> stories whose articles carry it among their top terms: an
+    # article is compared only with the stories it shares a top term with.
+    by_term: dict[str, list[int]] = {}
     for i in order:
         v, day = vectors[i], _day(items[i].published)
-        if day is not None:
-            active = [s for s in active if stories[s].last is None
-                      or (day - stories[s].last).days <= WINDOW_DAYS]
+        top = sorted(v, key=lambda t: (-v[t], t))[:TOP_TERMS]
+        candidates = sorted({s for t in top for s in by_term.get(t, ())[-MAX_STORIES_PER_TERM:]})
         best, best_score = None, threshold
-        for s in active:
+        for s in candidates:
             story = stories[s]
             if not _in_window(day, story):
                 continue
@@ -151,10 +154,13 @@ def group_stories(items: list[StoryInput], threshold: float = JOIN_THRESHOLD) ->
         if best is None:
             best = len(stories)
             stories.append(Story())
-            active.append(best)
         story = stories[best]
         story.members.append(i)
         story.centroid.update(v)
+        for t in top:
+            posting = by_term.setdefault(t, [])
+            if not posting or posting[-1] != best:
+                posting.append(best)
         if day is not None:
             story.first = min(story.first or day, day)
             story.last = max(story.last or day, day)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import boilerplate, copies, link, schema, stories
+from . import boilerplate, copies, link, quote_links, schema, stories
 from .analyse import Analysis
 
 BATCH = 500
@@ -82,6 +82,7 @@ class Writer:
                 self._rows["credits"].extend(analysis.credits)
                 self._rows["figures"].extend(analysis.figures)
                 self._rows["_mentions"].extend(analysis.mentions)
+                self._rows["quotes"].extend(analysis.quotes)
                 if analysis.outlet:
                     name, domain = analysis.outlet
                     self._rows["_outlet_claims"].append(
@@ -106,7 +107,7 @@ class Writer:
         with self.db.conn:
             for name, stage in (("outlets", link.link_outlets), ("boilerplate", boilerplate.remove_repeats),
                                 ("copies", copies.link_copies), ("entities", link.link_entities),
-                                ("stories", stories.link_stories)):
+                                ("quotes", quote_links.link_quotes), ("stories", stories.link_stories)):
                 started = time.perf_counter()
                 stage(self.db)
                 self.timings[name] = time.perf_counter() - started

@@ -83,8 +83,10 @@ def test_credit_lines():
     assert metadata.wire_credit(lines[3:5]) is None
 
 
-def _item(id, text, group=None, published=None):
-    return copies.Item(id, group or id, published, frozenset(copies.shingles(text, copies.ARTICLE_SHINGLE)))
+def _copies(*specs):
+    """find_article_copies on (id, text, group, published) specs."""
+    items = [copies.Item(i, g or i, p) for i, _t, g, p in specs]
+    return copies.find_article_copies(items, [t for _i, t, _g, _p in specs])
 
 
 STORY = " ".join(f"Sentence {w} tells how the wall at Aveiro broke on the night of the storm and why."
@@ -94,23 +96,39 @@ STORY = " ".join(f"Sentence {w} tells how the wall at Aveiro broke on the night 
 def test_copy_direction_by_date_then_by_content():
     holes = STORY.replace("the storm", "[…]", 3)
     # The later one is the copy, whichever holds more.
-    found = copies.find_article_copies([_item("a", STORY, published="2025-10-15"),
-                                        _item("b", holes, published="2025-10-14")])
-    assert found == {"a": ("b", found["a"][1])}
+    found = _copies(("a", STORY, None, "2025-10-15"), ("b", holes, None, "2025-10-14"))
+    assert list(found) == ["a"] and found["a"][0] == "b"
     # Without dates, the one holding the other's text is the original.
-    found = copies.find_article_copies([_item("a", holes), _item("b", STORY + " An extra closing line here.")])
+    found = _copies(("a", holes, None, None), ("b", STORY + " An extra closing line here.", None, None))
     assert list(found) == ["a"] and found["a"][0] == "b"
 
 
 def test_same_outlet_and_unrelated_texts_are_not_copies():
     other = " ".join(f"Paragraph {w} is about the ferry timetable and the price of fish in Porto this week."
                      for w in "one two three four five six seven eight".split())
-    assert copies.find_article_copies([_item("a", STORY, group="x"), _item("b", STORY, group="x")]) == {}
-    assert copies.find_article_copies([_item("a", STORY), _item("b", other)]) == {}
+    assert _copies(("a", STORY, "x", None), ("b", STORY, "x", None)) == {}
+    assert _copies(("a", STORY, None, None), ("b", other, None, None)) == {}
 
 
 def test_chains_point_at_the_original():
-    found = copies.find_article_copies([_item("a", STORY, published="2025-10-14"),
-                                        _item("b", STORY, published="2025-10-15"),
-                                        _item("c", STORY, published="2025-10-16")])
+    found = _copies(("a", STORY, None, "2025-10-14"), ("b", STORY, None, "2025-10-15"),
+                    ("c", STORY, None, "2025-10-16"))
     assert {k: v[0] for k, v in found.items()} == {"b": "a", "c": "a"}
+
+
+def test_a_crowded_bucket_stays_linear_but_linked():
+    # 300 copies of one text: each is linked to the original, with far fewer
+    # than 300 * 299 / 2 comparisons.
+    specs = [(f"x{n:03d}", STORY, f"outlet{n}", f"2025-10-{1 + n // 100:02d}") for n in range(300)]
+    found = _copies(*specs)
+    assert set(found) == {f"x{n:03d}" for n in range(1, 300)}
+    assert {v[0] for v in found.values()} == {"x000"}
+
+
+def test_shared_passages_in_memory():
+    items = [copies.Item("p1", "o1", "2025-10-14"), copies.Item("p2", "o2", "2025-10-15"),
+             copies.Item("p3", "o1", None)]
+    text = "The mayor said the wall had been inspected in the spring and nothing was found wrong with it."
+    found = copies.find_shared_passages(items, [text, text.replace("spring", "summer"), text])
+    # p1 and p3 share an outlet: never paired.
+    assert [(a, b, first) for a, b, _s, first in found] == [("p1", "p2", "p1"), ("p2", "p3", None)]

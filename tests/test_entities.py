@@ -350,3 +350,116 @@ def test_seed_pages_as_dumped_keep_every_variant():
     orgs = _by_name(result, "org")
     assert {"Agence France-Presse", "Getty Images"} <= set(orgs)
     assert not {"Exit", "GMT", "GIF", "NOT"} & {e.name for e in result.entities}
+
+
+# --- wire conventions: datelines, sports pages, name boundaries ----------------------------
+
+def kinds_of(paragraphs: list[str]) -> set[tuple[str, str]]:
+    return {(m.text, m.type) for m in entities.recognise(paragraphs)}
+
+
+@pytest.mark.parametrize("paragraphs, places", [
+    (["Storm closes schools", "MANCHESTER 1996-08-22", "Heavy rain closed schools on Thursday."], ["MANCHESTER"]),
+    (["AL-AIN , United Arab Emirates 1996-12-06"], ["AL-AIN", "United Arab Emirates"]),
+    (["NAIROBI, Kenya, March 3 (Reuters) - Police fired tear gas at protesters on Monday."], ["NAIROBI", "Kenya"]),
+    (["SAO PAULO (AP) — The central bank raised rates."], ["SAO PAULO"]),
+    (["KYIV, Ukraine (AP) — Russia attacked overnight."], ["KYIV", "Ukraine"]),
+])
+def test_dateline_places_are_places(paragraphs, places):
+    found = entities.recognise(paragraphs)
+    for place in places:
+        assert (place, "place") in {(m.text, m.type) for m in found}, (place, found)
+    # The agency in brackets is not an acronym of the place before it.
+    assert not [m for m in found if m.text in {"AP", "Reuters"} and m.type != "org"]
+
+
+def test_a_slug_or_a_headline_is_no_dateline():
+    found = kinds_of(["SOCCER - JAPAN GET LUCKY WIN", "Japan beat Syria 2-1 on Friday."])
+    assert not [t for t, k in found if t.lower() == "soccer"]
+    assert ("Japan", "place") in found  # national sides stay places
+
+
+def test_towns_on_a_sports_page_are_teams_unless_the_text_is_at_them():
+    found = entities.recognise([
+        "SOCCER - LEEDS BEAT CHELSEA IN LEAGUE",
+        "LONDON 1996-08-24",
+        "Leeds beat Chelsea 2-1 at Elland Road on Saturday to go top of the league.",
+        "Leeds coach Howard Wilkinson said his side deserved the win.",
+        "Fans in Leeds celebrated late into the night.",
+        "England and Scotland meet next month.",
+        "The mayor of Leeds was at the game.",
+    ])
+    by_paragraph = {(m.paragraph, m.text): m.type for m in found}
+    assert by_paragraph[(1, "LONDON")] == "place"  # the dateline
+    assert by_paragraph[(2, "Chelsea")] == "org"  # not "Chelsea 2-1 at Elland Road"
+    assert by_paragraph[(3, "Leeds")] == "org"
+    assert by_paragraph[(4, "Leeds")] == "place"  # "in Leeds"
+    assert by_paragraph[(5, "England")] == by_paragraph[(5, "Scotland")] == "place"  # national sides
+    assert by_paragraph[(6, "Leeds")] == "place"
+
+
+def test_towns_in_news_stay_places():
+    found = kinds_of(["The mayor of Leeds said the city would bid for the games.",
+                      "Leeds has bid before, the council said."])
+    assert found == {("Leeds", "place")}
+
+
+def test_results_lines_with_countries_in_brackets():
+    found = entities.recognise([
+        "SOCCER - EUROPEAN CUP RESULTS", "GENEVA 1996-09-12",
+        "Results of European Cup first round matches on Thursday:",
+        "Barcelona ( Spain ) 2 Red Star ( Yugoslavia ) 1",
+        "Ajax ( Netherlands ) 0 Porto ( Portugal ) 0",
+    ])
+    line = {(m.text, m.type) for m in found if m.paragraph == 3}
+    assert line == {("Barcelona", "org"), ("Spain", "place"), ("Red Star", "org"), ("Yugoslavia", "place")}
+
+
+def test_match_report_with_a_score():
+    found = kinds_of(["Chicago beat Boston 5-3 in the first game."])
+    assert found == {("Chicago", "org"), ("Boston", "org")}
+    # A range of years is no score.
+    assert ("Texas", "place") in kinds_of(["In 1990-1995 Texas beat Oklahoma in court."])
+
+
+@pytest.mark.parametrize("text, name", [
+    ("She moved to Frankfurt am Main in 1829.", "Frankfurt am Main"),
+    ("He is based in Newcastle upon Tyne.", "Newcastle upon Tyne"),
+    ("It is the largest hospital in Mostar, Bosnia and Herzegovina.", "Bosnia and Herzegovina"),
+    ("The video was shot in the People's Republic of China.", "People's Republic of China"),
+    ("He was born in Bristol, Quebec - and died in Montreal.", "Quebec"),
+])
+def test_place_names_whole_and_without_punctuation(text, name):
+    assert (name, "place") in kinds_of([text])
+
+
+def test_a_spaced_dash_separates_places():
+    found = kinds_of(["Train Number 1 runs Bangkok - Chiang Mai every night."])
+    assert {("Bangkok", "place"), ("Chiang Mai", "place")} <= found
+
+
+def test_politics_with_a_vote_count_is_no_sports_page():
+    paragraphs = ["Former NFL player-turned-activist Colin Kaepernick has written a memoir.",
+                  "The Senate voted 51-49 to confirm the judge, a goal the party set at the start of the season.",
+                  "Chicago said the title of the bill was misleading, and Boston agreed after a round of talks."]
+    assert not entities._sports_article(entities.prepare(paragraphs), paragraphs)
+    found = kinds_of(paragraphs)
+    assert {("Chicago", "place"), ("Boston", "place")} <= found
+
+
+def test_us_in_capitals_is_the_country_not_shouting():
+    assert ("US", "place") in kinds_of(["In 1990 the company started its US subsidiary in Jacksonville."])
+    assert kinds_of(["TELL US WHAT YOU THINK"]) == set()
+
+
+def test_places_the_model_took_for_one_organisation():
+    found = kinds_of(["Bank Hey is a suburb of Blackburn, Lancashire, England."])
+    assert {("Blackburn", "place"), ("England", "place")} <= found
+
+
+@pytest.mark.parametrize("text, name", [
+    ("It is located north of Whitebirk and near the boundary.", "Whitebirk"),
+    ("The station serves the former village of Cosham.", "Cosham"),
+])
+def test_words_before_a_name_that_make_it_a_place(text, name):
+    assert (name, "place") in kinds_of([text])

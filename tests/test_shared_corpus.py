@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import build, expected_documents, rows, shared_path
 
 
+@pytest.mark.timeout(1800)  # 14,601 documents, and the corpus-level linking over 14,000 articles
 def test_every_shared_file_is_an_article_or_an_error(tmp_path):
     # The volume test: without the NLP stage (spaCy would take ~15 minutes of
     # CI on 12,000 articles); test_nlp_on_real_articles covers that stage.

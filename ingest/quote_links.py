@@ -1,0 +1,110 @@
+"""Link quotes across the corpus: offsets in the final bodies, speakers to
+person entities, and versions of one statement into quote clusters.
+
+Runs after the repeated-lines pass (which may have shortened bodies) and
+after entities are resolved.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from . import quote_clusters
+
+
+def link_quotes(db) -> None:
+    if not db.execute("select 1 from quotes limit 1").fetchone():
+        return
+    _outlets_and_offsets(db)
+    _speaker_entities(db)
+    _clusters(db)
+
+
+def _outlets_and_offsets(db) -> None:
+    """Each quote's outlet, and its offsets in body_text (the paragraphs
+    joined by blank lines), from its offsets in its paragraph."""
+    db.execute("update quotes set outlet = (select a.outlet from articles a where a.id = quotes.article)")
+    db.execute("""
+        create temp table _paragraph_starts as
+        select id, coalesce(sum(length(text) + 2) over (
+                   partition by article order by position
+                   rows between unbounded preceding and 1 preceding), 0) as body_start
+        from paragraphs
+    """)
+    db.execute("""
+        update quotes set
+          body_start = (select s.body_start from _paragraph_starts s where s.id = quotes.paragraph) + start,
+          body_end = (select s.body_start from _paragraph_starts s where s.id = quotes.paragraph) + "end"
+    """)
+    db.execute("drop table _paragraph_starts")
+
+
+def _speaker_entities(db) -> None:
+    """The person entity a resolved speaker names: one mentioned in the same
+    article under that name, else the one whose alias it is across the corpus
+    (only when exactly one person has that alias)."""
+    db.execute("""
+        update quotes set speaker_entity = (
+          select m.entity from mentions m join entities e on e.id = m.entity
+          where m.article = quotes.article and e.type = 'person'
+            and (e.name = quotes.speaker_resolved or m.text = quotes.speaker_resolved)
+          group by m.entity order by count(*) desc, m.entity limit 1)
+        where speaker_resolved is not null
+    """)
+    db.execute("""
+        update quotes set speaker_entity = (
+          select min(x.entity) from entity_aliases x join entities e on e.id = x.entity
+          where x.alias = quotes.speaker_resolved and e.type = 'person'
+          having count(distinct x.entity) = 1)
+        where speaker_entity is null and speaker_resolved is not null
+    """)
+
+
+def _clusters(db) -> None:
+    items = [
+        quote_clusters.QuoteItem(qid, text, outlet, published, speaker)
+        for qid, text, outlet, published, speaker in db.execute("""
+            select q.id, q.text, q.outlet, a.published, q.speaker_resolved
+            from quotes q join articles a on a.id = q.article order by q.id""")
+    ]
+    clusters = quote_clusters.cluster_quotes(items)
+    if not clusters:
+        return
+    by_id = {i.quote_id: i for i in items}
+    outlet_names = dict(db.execute("select id, name from outlets"))
+    article_of = dict(db.execute("select id, article from quotes"))
+    copies = {a for (a,) in db.execute("select id from articles where duplicate_of is not null")}
+
+    def order(qid: str) -> tuple:
+        # By day; on the same day a copy never comes before its original,
+        # then the more precise time, then the id.
+        date = by_id[qid].date
+        return (date is None, (date or "")[:10], article_of[qid] in copies, date or "", qid)
+
+    cluster_rows, members = [], []
+    for cluster in clusters:
+        ordered = sorted(cluster.members, key=order)
+        cid = f"qc-{ordered[0]}"
+        first = by_id[ordered[0]]
+        speakers = Counter(by_id[q].speaker_resolved for q in cluster.members if by_id[q].speaker_resolved)
+        cluster_rows.append({
+            "id": cid, "text": first.text,
+            "speaker": speakers.most_common(1)[0][0] if speakers else None,
+            "earliest_quote": first.quote_id, "earliest_article": article_of[first.quote_id],
+            "first_published": first.date, "version_count": len(cluster.members),
+            "outlet_count": len(cluster.outlets),
+            "outlets": ", ".join(outlet_names.get(o, o) for o in cluster.outlets) or None,
+        })
+        for position, qid in enumerate(ordered):
+            q = by_id[qid]
+            members.append({"id": f"{cid}|{qid}", "cluster": cid, "quote": qid, "article": article_of[qid],
+                            "outlet": q.outlet, "published": q.date, "position": position})
+    db["quote_clusters"].insert_all(cluster_rows, batch_size=1000)
+    db["quote_cluster_members"].insert_all(members, batch_size=1000)
+    # A quote's cluster: the one it is the closest version in (a long block
+    # quote holding several statements is in several; it keeps the first).
+    db.execute("""
+        update quotes set cluster = (
+          select m.cluster from quote_cluster_members m where m.quote = quotes.id
+          order by m.cluster limit 1)
+    """)

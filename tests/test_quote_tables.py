@@ -1,0 +1,55 @@
+"""Quotes in the built database: offsets, speakers, clusters and the site's query."""
+
+from __future__ import annotations
+
+from conftest import rows
+
+
+def test_quote_offsets_in_paragraph_and_body(site_db):
+    for text, start, end, paragraph, body_start, body_end, body in rows(site_db, """
+            select q.text, q.start, q."end", p.text, q.body_start, q.body_end, a.body_text
+            from quotes q join paragraphs p on p.id = q.paragraph join articles a on a.id = q.article"""):
+        assert paragraph[start:end] == text
+        assert body[body_start:body_end] == text
+
+
+def test_zelensky_statement_is_one_cluster_across_seeds(site_db):
+    clusters = rows(site_db, """select c.id, c.version_count, c.speaker from quote_clusters c
+                                where c.text like '%preliminary data%'""")
+    assert len(clusters) == 1
+    cid, versions, speaker = clusters[0]
+    assert speaker == "Volodymyr Zelensky" and versions >= 3
+    seeds = {path.split("/")[-1][:3] for (path,) in rows(site_db, """
+        select s.path from quote_cluster_members m join articles a on a.id = m.article
+        join sources s on s.id = a.source where m.cluster = ?""", [cid])}
+    assert {"000", "003", "004"} <= seeds
+    # Retranslated versions are in it, not only verbatim copies.
+    texts = {t for (t,) in rows(site_db, """select q.text from quote_cluster_members m
+                                           join quotes q on q.id = m.quote where m.cluster = ?""", [cid])}
+    assert any("there is already preliminary data" in t for t in texts) or len(texts) >= 2
+
+
+def test_speakers_link_to_person_entities(site_db):
+    linked = rows(site_db, """select distinct q.speaker_resolved, e.name, e.type from quotes q
+                              join entities e on e.id = q.speaker_entity""")
+    assert ("Volodymyr Zelensky", "Volodymyr Zelensky", "person") in linked
+    assert all(t == "person" for _, _, t in linked)
+
+
+def test_a_copy_is_never_the_earliest_version_on_the_same_day(site_db):
+    assert rows(site_db, """select count(*) from quote_clusters c join articles a on a.id = c.earliest_article
+        where a.duplicate_of is not null and exists (
+          select 1 from quote_cluster_members m where m.cluster = c.id and m.article = a.duplicate_of)""")[0][0] == 0
+
+
+async def test_who_said_it(site_db):
+    from ingest.site import make_datasette
+
+    ds = make_datasette(site_db)
+    r = await ds.client.get("/press_atlas/who_said_it.json?q=preliminary+data&_shape=array")
+    assert r.status_code == 200
+    data = r.json()
+    assert data and all("preliminary data" in row["quote"].lower() for row in data)
+    assert {row["speaker"] for row in data} == {"Volodymyr Zelensky"}
+    for q in ['"', "AND", "", "NEAR(", "x" * 3000]:
+        assert (await ds.client.get(f"/press_atlas/who_said_it.json?q={q}")).status_code == 200
