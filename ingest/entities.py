@@ -1125,13 +1125,16 @@ def _recognise(paragraphs: list[str], docs, nlp) -> list[Mention]:
         for ent in doc.ents:
             if ent.label_ in TYPE_OF_LABEL or ent.label_ == "MISC":
                 spans.append(_Span(p, ent.start, ent.end, ent.label_, "MODEL"))
+    if not docs:
+        return []
     doc_words, _, doc_texts = zip(*(_doc_words(doc) for doc in docs))
+    originals = [p if isinstance(p, str) else "" for p in paragraphs]  # as written, for the capitals
     spans = [s for s in spans if not _furniture(docs[s.paragraph], s, doc_texts[s.paragraph])]
     if RULES.get("datelines"):
-        spans = _datelines(docs, spans, paragraphs)
+        spans = _datelines(docs, spans, originals)
     if RULES.get("results_lines"):
         spans = _results_lines(docs, spans, doc_texts)
-        if _sports_article(texts, paragraphs):
+        if _sports_article(texts, originals):
             spans = _sports_teams(docs, spans)
     spans = _consistency(docs, spans, doc_words)
     by_paragraph: dict[int, list[_Span]] = defaultdict(list)

@@ -463,3 +463,8 @@ def test_places_the_model_took_for_one_organisation():
 ])
 def test_words_before_a_name_that_make_it_a_place(text, name):
     assert (name, "place") in kinds_of([text])
+
+
+def test_junk_paragraphs_do_not_cost_the_article_its_dateline():
+    found = kinds_of([None, "LONDON 1996-08-22", 3, "Prices rose in Britain in August."])
+    assert {("LONDON", "place"), ("Britain", "place")} <= found
