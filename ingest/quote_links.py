@@ -82,9 +82,15 @@ def _clusters(db) -> None:
         return (date is None, (date or "")[:10], article_of[qid] in copies, date or "", qid)
 
     cluster_rows, members = [], []
+    taken: Counter = Counter()
     for cluster in clusters:
         ordered = sorted(cluster.members, key=order)
+        # A long quote holding several statements can be the earliest
+        # version of more than one cluster: number the later ones.
         cid = f"qc-{ordered[0]}"
+        taken[cid] += 1
+        if taken[cid] > 1:
+            cid = f"{cid}-{taken[cid]}"
         first = by_id[ordered[0]]
         speakers = Counter(by_id[q].speaker_resolved for q in cluster.members if by_id[q].speaker_resolved)
         cluster_rows.append({

@@ -53,3 +53,29 @@ async def test_who_said_it(site_db):
     assert {row["speaker"] for row in data} == {"Volodymyr Zelensky"}
     for q in ['"', "AND", "", "NEAR(", "x" * 3000]:
         assert (await ds.client.get(f"/press_atlas/who_said_it.json?q={q}")).status_code == 200
+
+
+def test_a_quote_that_opens_two_clusters_gives_two_ids(tmp_path):
+    """A long block quote holding two statements is the earliest version of both."""
+    import json
+
+    from conftest import build
+
+    first = "The sea wall was supposed to protect the old town for fifty years and it failed after sixteen"
+    second = "We will ask the European Commission for emergency money to rebuild the harbour before winter"
+    third = ("Engineers from Porto and Lisbon arrive on Thursday to inspect the foundations, the dunes "
+             "south of the beach and every pumping station along the lagoon, and they will report by Friday.")
+    records = [
+        {"title": "Mayor's statement", "outlet": "a.example", "published": "2025-10-14",
+         "text": f"The mayor said: \u201c{first}. {second}. {third}\u201d"},
+        {"title": "Wall failed", "outlet": "b.example", "published": "2025-10-15",
+         "text": f"\u201c{first},\u201d the mayor said on Wednesday."},
+        {"title": "Money sought", "outlet": "c.example", "published": "2025-10-15",
+         "text": f"\u201c{second},\u201d the mayor said on Wednesday."},
+    ]
+    corpus = tmp_path / "feed"
+    corpus.mkdir()
+    (corpus / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in records))
+    db = build(tmp_path, corpus)
+    ids = [i for (i,) in rows(db, "select id from quote_clusters order by id")]
+    assert len(ids) == len(set(ids)) == 2
