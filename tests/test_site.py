@@ -240,3 +240,35 @@ async def test_original_bytes_download(ds, site_db, seeds):
     html = (await get(ds, "/press_atlas/sources")).text
     assert f'href="/-/raw/{source_id}"' in html
     await get(ds, "/-/raw/0000000000000000", status=404)
+
+
+async def test_coverage_matrix_of_the_sample_story(ds, site_db):
+    [(story,)] = rows(site_db, """select story from articles where outlet = 'iberiapresswire-example'
+                                   group by story order by count(*) desc limit 1""")
+    data = (await get(ds, f"/press_atlas/coverage_matrix.json?story={story}&_shape=array")).json()
+    outlets = {o for (o,) in rows(site_db, "select distinct outlet from articles where story = ? and outlet is not null",
+                                  [story])}
+    cells = {(r["item_type"], r["item"], r["outlet"]): r["status"] for r in data}
+    assert len(cells) == len(data)  # one cell per item and outlet
+    items = {(t, i) for t, i, _ in cells}
+    assert {(t, i, o) for t, i in items for o in outlets} == set(cells)  # a full matrix
+    statuses = set(cells.values())
+    assert {"verbatim", "paraphrased", "absent", "same number", "different number", "mentioned"} <= statuses
+    # A verbatim cell really holds the cluster's words.
+    for r in data:
+        if r["status"] == "verbatim":
+            assert r["label"].lower() in r["detail"].lower()
+    csv_text = (await get(ds, f"/press_atlas/coverage_matrix.csv?story={story}")).text
+    assert csv_text.splitlines()[0].startswith("item_type,item,label,outlet")
+
+
+async def test_what_an_outlet_left_out(ds, site_db):
+    data = (await get(ds, "/press_atlas/what_outlet_left_out.json?outlet=The+Harbour+Gazette&_shape=array")).json()
+    assert {r["item_type"] for r in data} >= {"entity", "figure"}
+    mine = {a for (a,) in rows(site_db, "select id from articles where outlet = 'harbourgazette-example'")}
+    for r in data:
+        assert r["carried_by_outlets"] >= 1 and "The Harbour Gazette" not in (r["carried_by"] or "")
+        if r["item_type"] == "entity":
+            said = rows(site_db, f"""select count(*) from mentions m
+                where m.entity = ? and m.article in ({",".join("?" * len(mine))})""", [r["item"], *mine])
+            assert said[0][0] == 0
