@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE))
 from ingest import quotes as Q  # noqa: E402
 import quotes as bench  # noqa: E402  (bench/quotes.py)
 
-PARAMS = {"n_estimators": 200, "max_depth": 4, "learning_rate": 0.1, "subsample": 0.8, "min_samples_leaf": 5,
+PARAMS = {"n_estimators": 100, "max_depth": 4, "learning_rate": 0.2, "subsample": 0.8, "min_samples_leaf": 5,
           "random_state": 0}
 
 
@@ -59,7 +59,8 @@ def article_groups(article: dict, docs=None) -> list[tuple[list[list[float]], li
     return groups
 
 
-def fit(groups, params=PARAMS):
+def fit(groups, params=None):
+    params = params or PARAMS
     from sklearn.ensemble import GradientBoostingClassifier
 
     X = [x for xs, _ in groups for x in xs]

@@ -4,7 +4,8 @@
 
 Methods, same spaCy model (ingest.nlp.load()), same articles, same run:
 - press-atlas `ingest.quotes.extract_quotes` on the article's paragraphs
-  (it parses only the paragraphs it needs);
+  (it parses only the paragraphs it needs; speakers re-chosen by its
+  learned ranker, trained on train only by bench/quote_model.py);
 - textacy 0.13 `direct_quotations`, applied paragraph by paragraph (each
   paragraph parsed with the full pipeline; a paragraph where textacy raises,
   e.g. on an odd number of quote marks, yields nothing).
@@ -228,7 +229,8 @@ def main(argv=None):
     label = f"PolNeAR {args.split} ({len(articles)} articles, {gold} gold quoted segments)"
     print(table(run(articles), label))
     print()
-    print("press-atlas rules were tuned on the train split only; dev is held out for reporting.")
+    print("press-atlas rules were tuned, and its speaker ranker (ingest/models/quote_speakers.json, "
+          "bench/quote_model.py) trained, on the train split only; dev is held out for reporting.")
 
 
 if __name__ == "__main__":

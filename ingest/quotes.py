@@ -2,7 +2,7 @@
 
 `extract_quotes(paragraphs)` takes an article's paragraphs in order (plain
 text or the site's Markdown paragraphs) and returns one `Quote` per quoted
-segment. It works in four passes:
+segment. It works in five passes:
 
 1. **Marks** (`scan_marks`): a deterministic scanner pairs opening and closing
    double quote marks: straight `"`, curly `“ ”`, low `„`, guillemets `« »`,
@@ -35,6 +35,15 @@ segment. It works in four passes:
    in the article (a named subject of the same paragraph first, then earlier
    speakers, then any person; gender from honorifics; a role noun only to a
    name written with that role), titles and honorifics removed.
+5. **Ranking** (before resolution): a learned ranker re-chooses each marked
+   quote's speaker among its candidate mentions (noun phrases of the
+   quote's sentence and the sentences next to it, subjects and names of the
+   paragraph before, the rules' choice, the previous quote's speaker) from
+   their grammar and position relative to the quote; the rules' choice is
+   one of its features. Gradient-boosted trees trained by
+   bench/quote_model.py on the PolNeAR train split, stored as JSON in
+   ingest/models/quote_speakers.json and evaluated in pure Python; without
+   that file the rules' speakers stand.
 
 Offsets are character offsets in the paragraph string as given; `start` and
 `end` cover the quoted words with the quote marks *excluded*
@@ -47,6 +56,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import warnings
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -859,7 +869,8 @@ class Candidate:
 
 @lru_cache(maxsize=1)
 def speaker_model():
-    """The speaker ranker, or None when its file is missing."""
+    """The speaker ranker, or None when its file is missing or was trained
+    on other features (with a warning)."""
     from .clean import TreeEnsemble
 
     if not SPEAKER_MODEL_PATH.exists():
@@ -867,8 +878,9 @@ def speaker_model():
     data = json.loads(SPEAKER_MODEL_PATH.read_text("utf-8"))
     model = TreeEnsemble.from_json(data["model"])
     if list(model.features) != SPEAKER_FEATURES:
-        raise ValueError(f"{SPEAKER_MODEL_PATH}: features do not match SPEAKER_FEATURES; retrain with "
-                         "bench/quote_model.py")
+        warnings.warn(f"{SPEAKER_MODEL_PATH}: its features are not SPEAKER_FEATURES; retrain it with "
+                      "bench/quote_model.py. Speakers come from the rules alone.")
+        return None
     return model
 
 
@@ -972,9 +984,12 @@ def _describe(infos: list[ParagraphInfo], quote: Quote, segment: Segment, first:
             cue_subjects_prev[a.speaker.start] = 0.0
         if cues:
             cue_subjects_prev[max(cues, key=lambda a: a.cue_start).speaker.start] = 1.0
-    names = {normalise_name(c.mention.text).split()[-1] for c in candidates if normalise_name(c.mention.text)}
+    surnames = [(normalise_name(c.mention.text).split() or [""])[-1] for c in candidates]
+    surname_counts: dict[str, int] = {}
+    for surname in surnames:
+        surname_counts[surname] = surname_counts.get(surname, 0) + 1
     distances = []
-    for c in candidates:
+    for c, surname in zip(candidates, surnames):
         m, tok = c.mention, c.token
         f = dict.fromkeys(SPEAKER_FEATURES, 0.0)
         f.update(q)
@@ -1036,10 +1051,7 @@ def _describe(infos: list[ParagraphInfo], quote: Quote, segment: Segment, first:
         if m.paragraph != quote.paragraph and m.start in cue_subjects_prev:
             f["c_subject_of_cue_in_prev"] = 1.0
             f["c_last_cue_subject_in_prev"] = cue_subjects_prev[m.start]
-        name = normalise_name(m.text)
-        f["c_name_elsewhere"] = float(bool(name) and name.split()[-1] in names and
-                                      sum(name.split()[-1] == (normalise_name(o.mention.text).split() or [""])[-1]
-                                          for o in candidates) > 1)
+        f["c_name_elsewhere"] = float(bool(surname) and surname_counts[surname] > 1)
         f["c_log_span_tokens"] = math.log1p(len(m.text.split()))
         c.features = f
         distances.append((same, before, chars, c))
@@ -1385,7 +1397,10 @@ def _finish(raw: list[Quote], infos: list[ParagraphInfo], resolver: Resolver, ra
         quotes.append(replace(quote, statement=statement, channel=_channel(quote, infos)))
     quotes = _fall_back(_backfill(quotes), infos)
     if rank:
-        quotes = _rerank(quotes, infos)
+        try:
+            quotes = _rerank(quotes, infos)
+        except Exception:  # noqa: BLE001 - a ranker failure leaves the rules' speakers
+            pass
     return _resolve(quotes, infos, resolver)
 
 

@@ -386,3 +386,93 @@ def test_word_diff():
                         ("equal", "a significant number."), ("delete", "of them,")]
     assert "".join(text for op, text in segments if op != "delete") == b
     assert word_diff("", "") == []
+
+
+# --- the speaker ranker -------------------------------------------------------------
+
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from ingest import quotes as quotes_module  # noqa: E402
+
+
+def test_speaker_model_features_match_the_code():
+    data = json.loads(quotes_module.SPEAKER_MODEL_PATH.read_text("utf-8"))
+    assert data["model"]["features"] == quotes_module.SPEAKER_FEATURES
+    assert len(set(quotes_module.SPEAKER_FEATURES)) == len(quotes_module.SPEAKER_FEATURES)
+    assert "train split" in data["about"] and "dev never seen" in data["about"]
+
+
+def test_speaker_model_loads_and_scores_without_scikit_learn():
+    code = """
+import sys
+
+class Refuse:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("sklearn", "numpy", "scipy"):
+            raise ImportError("no " + name + " at run time")
+        return None
+
+sys.meta_path.insert(0, Refuse())
+from ingest import quotes
+model = quotes.speaker_model()
+assert model is not None and len(model.trees) > 0
+p = model.probability([0.0] * len(quotes.SPEAKER_FEATURES))
+assert 0.0 <= p <= 1.0
+assert not any(m.split(".")[0] in ("sklearn", "numpy", "scipy") for m in sys.modules)
+print("ok")
+"""
+    root = Path(quotes_module.__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+def test_every_candidate_has_every_feature_and_the_rules_choice_is_one_of_them():
+    paragraphs = ["Tom Silva, the harbour master, was asked about the storm on Monday.",
+                  "“It was the worst I have seen,” he told reporters as Ana Reis looked on."]
+    infos, _, quotes = quotes_module._analyse(paragraphs, None, rank=False)
+    quote = only(quotes)
+    candidates = quotes_module.speaker_candidates(infos, quote, None)
+    assert {c.mention.text for c in candidates} >= {"he", "Ana Reis", "Tom Silva", "reporters"}
+    assert all(list(c.features) == quotes_module.SPEAKER_FEATURES for c in candidates)
+    rule = [c for c in candidates if c.features["c_rule"]]
+    assert [c.mention.text for c in rule] == ["he"]
+    assert all(c.features["c_paragraph_delta"] == (c.mention.paragraph != 1) for c in candidates)
+
+
+def test_the_ranker_finds_a_speaker_the_rules_leave_out():
+    paragraphs = ["Ana Reis, the mayor, toured the harbour on Monday.", "“We will rebuild the wall before winter.”"]
+    rules = only(quotes_module._analyse(paragraphs, None, rank=False)[2])
+    ranked = only(extract_quotes(paragraphs))
+    assert rules.speaker is None
+    assert (ranked.speaker, ranked.speaker_paragraph, ranked.speaker_resolved) == ("Ana Reis", 0, "Ana Reis")
+
+
+def test_without_the_model_the_rules_speak(monkeypatch, tmp_path):
+    paragraphs = ["Ana Reis, the mayor, toured the harbour on Monday.", "“We will rebuild the wall before winter.”"]
+    monkeypatch.setattr(quotes_module, "SPEAKER_MODEL_PATH", tmp_path / "missing.json")
+    quotes_module.speaker_model.cache_clear()
+    try:
+        assert only(extract_quotes(paragraphs)).speaker is None
+    finally:
+        monkeypatch.undo()
+        quotes_module.speaker_model.cache_clear()
+
+
+def test_a_stale_model_is_refused_with_a_warning(monkeypatch, tmp_path):
+    data = json.loads(quotes_module.SPEAKER_MODEL_PATH.read_text("utf-8"))
+    data["model"]["features"] = list(reversed(data["model"]["features"]))
+    stale = tmp_path / "stale.json"
+    stale.write_text(json.dumps(data), "utf-8")
+    monkeypatch.setattr(quotes_module, "SPEAKER_MODEL_PATH", stale)
+    quotes_module.speaker_model.cache_clear()
+    try:
+        with pytest.warns(UserWarning, match="SPEAKER_FEATURES"):
+            assert quotes_module.speaker_model() is None
+        assert only(extract_quotes(["“We will win,” Ana Reis said."])).speaker == "Ana Reis"
+    finally:
+        monkeypatch.undo()
+        quotes_module.speaker_model.cache_clear()
