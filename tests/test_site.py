@@ -272,3 +272,23 @@ async def test_what_an_outlet_left_out(ds, site_db):
             said = rows(site_db, f"""select count(*) from mentions m
                 where m.entity = ? and m.article in ({",".join("?" * len(mine))})""", [r["item"], *mine])
             assert said[0][0] == 0
+
+
+async def test_articles_mentioning_two_names_any_spelling(ds, site_db):
+    data = (await get(ds, "/press_atlas/articles_mentioning.json?x=Zelenskiy&y=Kim+Jong+Un&_shape=array")).json()
+    both = {a for (a,) in rows(site_db, """
+        select m1.article from mentions m1 join mentions m2 on m2.article = m1.article
+        join entities e1 on e1.id = m1.entity join entities e2 on e2.id = m2.entity
+        where e1.name = 'Volodymyr Zelensky' and e2.name = 'Kim Jong Un'""")}
+    assert {r["article"] for r in data} == both
+    only_x = (await get(ds, "/press_atlas/articles_mentioning.json?x=Zelensky&y=&_shape=array")).json()
+    assert len(only_x) == 5 and all(r["x_mentions"] > 0 for r in only_x)
+
+
+async def test_who_appears_with(ds):
+    data = (await get(ds, "/press_atlas/who_appears_with.json?x=Zelenskiy&_shape=array")).json()
+    names = [r["name"] for r in data]
+    assert "Volodymyr Zelensky" not in names
+    assert {"Russia", "Ukraine"} <= set(names[:10])
+    # Places come with coordinates, so the query's map shows them.
+    assert any(r["latitude"] is not None for r in data if r["type"] == "place")
