@@ -1,0 +1,84 @@
+"""The quote-cluster and entity pages: real data, every version, nothing executable."""
+
+from __future__ import annotations
+
+import json
+
+import lxml.html
+import pytest
+
+from conftest import build, rows
+from ingest.site import make_datasette
+
+
+@pytest.fixture(scope="module")
+async def site(site_db):
+    ds = make_datasette(site_db)
+    await ds.invoke_startup()
+    return ds
+
+
+async def test_quote_cluster_page_lists_every_version(site, site_db):
+    [(cid, versions)] = rows(site_db, "select id, version_count from quote_clusters where text like '%preliminary data%'")
+    r = await site.client.get(f"/-/quote-clusters/{cid}")
+    assert r.status_code == 200
+    page = lxml.html.fromstring(r.text)
+    items = page.cssselect("li.version")
+    assert len(items) == versions
+    assert "earliest" in items[0].text_content()
+    # Each version links to its article; later versions show their differences.
+    links = {a.get("href") for a in page.cssselect("li.version a")}
+    for (article,) in rows(site_db, "select article from quote_cluster_members where cluster = ?", [cid]):
+        assert f"/press_atlas/articles/{article}" in links
+    texts = [" ".join(li.cssselect("blockquote")[0].text_content().split()) for li in items]
+    stored = {" ".join(t.split()) for (t,) in rows(site_db, """select q.text from quote_cluster_members m
+        join quotes q on q.id = m.quote where m.cluster = ?""", [cid])}
+    assert texts[0] in stored
+    if len(stored) > 1:
+        assert page.cssselect("ins") or page.cssselect("del")
+
+
+async def test_entity_page(site, site_db):
+    r = await site.client.get("/-/entities/person:volodymyr-zelensky")
+    assert r.status_code == 200
+    page = lxml.html.fromstring(r.text)
+    assert page.cssselect("h1")[0].text_content() == "Volodymyr Zelensky"
+    marks = [m.text_content() for m in page.cssselect(".mentions mark")]
+    assert marks and all("Zelensk" in m for m in marks)
+    assert page.cssselect(".quotes blockquote")  # his quotes
+    assert any(a.text_content() == "Russia" for a in page.cssselect(".alongside a"))
+    assert (await site.client.get("/-/entities/person:nobody")).status_code == 404
+    assert (await site.client.get("/-/quote-clusters/qc-nothing")).status_code == 404
+
+
+async def test_rows_link_to_the_pages(site, site_db):
+    [(cid,)] = rows(site_db, "select id from quote_clusters limit 1")
+    html = (await site.client.get(f"/press_atlas/quote_clusters/{cid}")).text
+    assert f'href="/-/quote-clusters/{cid}"' in html
+    html = (await site.client.get("/press_atlas/entities/person~3Avolodymyr-zelensky")).text
+    assert 'href="/-/entities/person:volodymyr-zelensky"' in html
+
+
+async def test_hostile_quotes_are_inert_on_the_pages(tmp_path):
+    payload = '<script>alert(1)</script> and <img src=x onerror=alert(2)> were <a href="javascript:alert(3)">here</a>'
+    records = [
+        {"title": f"Report {n}", "outlet": f"o{n}.example", "published": f"2025-10-1{n}",
+         "text": f"\u201cThe wall failed us all and somebody will answer for it {payload},\u201d "
+                 f"Helena Marques said on Tuesday in Aveiro."}
+        for n in range(3)
+    ]
+    corpus = tmp_path / "feed"
+    corpus.mkdir()
+    (corpus / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in records))
+    db = build(tmp_path, corpus)
+    ds = make_datasette(db)
+    [(cid,)] = rows(db, "select id from quote_clusters")
+    pages = [(await ds.client.get(f"/-/quote-clusters/{cid}")).text]
+    pages += [(await ds.client.get(f"/-/entities/{e}")).text for (e,) in rows(db, "select id from entities")]
+    for html in pages:
+        tree = lxml.html.fromstring(html)
+        assert not [s for s in tree.iter("script") if "alert" in (s.text or "")]
+        for el in tree.iter():
+            for name, value in el.attrib.items():
+                assert not name.lower().startswith("on"), (el.tag, name)
+                assert not value.strip().lower().startswith("javascript:"), (el.tag, name)
