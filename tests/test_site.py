@@ -220,7 +220,8 @@ async def test_every_url_in_the_readme_works(ds, site_db):
     article_id = rows(site_db, "select id from articles where author = 'Namita Singh'")[0][0]
     readme = (REPO / "README.md").read_text()
     urls = set(re.findall(r"`(/press_atlas/[^`\s]*)`", readme))
-    assert len(urls) >= 12
+    urls |= {u for u in re.findall(r"`(/-/[^`\s]*)`", readme) if "<" not in u}
+    assert len(urls) >= 20 and "/-/entities/person:volodymyr-zelensky" in urls
     for url in sorted(urls):
         url = url.replace("<id>", article_id).replace("...", "Kovalenko")
         response = await ds.client.get(url)
