@@ -23,7 +23,6 @@ import sqlite3
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections import defaultdict
 from pathlib import Path
 
@@ -132,9 +131,24 @@ def tune(shared: Path) -> None:
         print(half, " ".join(row))
 
 
+def _peak_rss_reset() -> None:
+    """Reset this process's peak resident memory (Linux), so the next
+    reading covers only what follows."""
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")
+
+
+def _peak_rss() -> int:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def _build(sources: list[Path], db: Path):
     """The per-document stage, untimed, then the linking stage under a
-    clock and tracemalloc. Returns (timings, peak bytes)."""
+    clock. Returns (timings, peak resident bytes during linking)."""
     from ingest.analyse import analyse
     from ingest.read import ReadStats, read_sources
     from ingest.write import Writer
@@ -142,13 +156,12 @@ def _build(sources: list[Path], db: Path):
     writer = Writer(db)
     for doc in read_sources([str(s) for s in sources], ReadStats()):
         writer.add(analyse(doc, nlp=False))
-    tracemalloc.start()
+    writer.flush()
+    _peak_rss_reset()
     started = time.perf_counter()
     writer.finish()
     total = time.perf_counter() - started
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return {**writer.timings, "total": total}, peak
+    return {**writer.timings, "total": total}, _peak_rss()
 
 
 def _allsides_slice(shared: Path, n: int, folder: Path) -> Path:
@@ -162,18 +175,30 @@ def _allsides_slice(shared: Path, n: int, folder: Path) -> Path:
     return path
 
 
+def _scaling_run(shared: Path, n: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = _allsides_slice(shared, n, Path(tmp))
+        timings, peak = _build([path], Path(tmp) / f"{n}.db")
+    return {"timings": timings, "peak": peak}
+
+
 def scaling_table(shared: Path) -> str:
-    stages = ["outlets", "boilerplate", "copies", "entities", "stories", "fts", "total"]
-    lines = ["| articles | " + " | ".join(f"{s} s" for s in stages) + " | peak MB (Python) | time / time at 3,000 |",
+    """Each size in its own process, so one size's memory does not count for the next."""
+    import subprocess
+
+    stages = ["outlets", "boilerplate", "copies", "entities", "quotes", "stories", "fts", "total"]
+    lines = ["| articles | " + " | ".join(f"{s} s" for s in stages)
+             + " | peak RSS while linking (MB) | time / time at 3,000 |",
              "|---:|" + "---:|" * (len(stages) + 2)]
     base = None
-    with tempfile.TemporaryDirectory() as tmp:
-        for n in (3000, 6000, 12000):
-            path = _allsides_slice(shared, n, Path(tmp))
-            timings, peak = _build([path], Path(tmp) / f"{n}.db")
-            base = base or timings["total"]
-            lines.append(f"| {n:,} | " + " | ".join(f"{timings.get(s, 0):.1f}" for s in stages)
-                         + f" | {peak / 1e6:.0f} | {timings['total'] / base:.2f} |")
+    for n in (3000, 6000, 12000):
+        out = subprocess.run([sys.executable, __file__, "--shared", str(shared), "--scaling-run", str(n)],
+                             check=True, capture_output=True, text=True).stdout
+        result = json.loads(out.strip().splitlines()[-1])
+        timings = result["timings"]
+        base = base or timings["total"]
+        lines.append(f"| {n:,} | " + " | ".join(f"{timings.get(s, 0):.1f}" for s in stages)
+                     + f" | {result['peak'] / 1e6:.0f} | {timings['total'] / base:.2f} |")
     return "\n".join(lines)
 
 
@@ -214,7 +239,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
     parser.add_argument("--part", default="all", choices=["stories", "copies", "scaling", "tune", "all"])
+    parser.add_argument("--scaling-run", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.scaling_run:
+        print(json.dumps(_scaling_run(args.shared, args.scaling_run)))
+        return
     if args.part == "tune":
         tune(args.shared)
         return

@@ -6,6 +6,8 @@
 - /-/entities/<id>: one person, organisation or place: its spellings,
   mentions in context, quotes by the person, who appears alongside, and
   articles month by month.
+- /-/stories/<id>: a story's articles (copies marked) and its coverage
+  matrix: each quoted statement, figure and main name by outlet.
 
 Everything shown comes from scraped pages: the templates autoescape every
 value, and the only markup added is <mark>/<ins>/<del> around escaped text.
@@ -96,15 +98,51 @@ async def entity_page(datasette, request):
         request=request))
 
 
+STATUS_MARK = {"verbatim": "✓ verbatim", "paraphrased": "≈ paraphrased", "same number": "= same",
+               "different number": "≠ different", "mentioned": "✓", "absent": "—"}
+
+
+async def story_page(datasette, request):
+    """A story: its articles and its coverage matrix, items by outlets (the
+    coverage_matrix canned query, pivoted)."""
+    db = datasette.get_database(DATABASE)
+    sid = request.url_vars["story_id"]
+    story = (await db.execute("select * from stories where id = ?", [sid])).first()
+    if story is None:
+        return Response.html(await datasette.render_template(
+            "error.html", {"error": "No such story", "status": 404, "title": "Not found"},
+            request=request), status=404)
+    articles = (await db.execute(
+        """select a.id, a.title, a.published, a.duplicate_of, a.copy_score, o.name as outlet
+           from articles a left join outlets o on o.id = a.outlet
+           where a.story = ? order by a.published is null, a.published, a.id limit ?""", [sid, MAX_ROWS])).rows
+    sql = datasette.config["databases"][DATABASE]["queries"]["coverage_matrix"]["sql"]
+    cells = (await db.execute(sql, {"story": sid})).rows
+    outlets = sorted({(c["outlet_name"], c["outlet"]) for c in cells})
+    rows_by_item: dict = {}
+    for c in cells:
+        row = rows_by_item.setdefault((c["item_type"], c["item"]), {
+            "type": c["item_type"], "item": c["item"], "label": c["label"], "cells": {}})
+        row["cells"][c["outlet"]] = {"status": c["status"], "mark": STATUS_MARK.get(c["status"], c["status"]),
+                                     "detail": c["detail"]}
+    return Response.html(await datasette.render_template(
+        "story.html",
+        {"story": dict(story), "articles": [dict(a) for a in articles], "outlets": outlets,
+         "matrix": list(rows_by_item.values()), "database": DATABASE},
+        request=request))
+
+
 @hookimpl
 def register_routes():
     return [
         (r"^/-/quote-clusters/(?P<cluster_id>[^/]+)$", quote_cluster_page),
         (r"^/-/entities/(?P<entity_id>[^/]+)$", entity_page),
+        (r"^/-/stories/(?P<story_id>[^/]+)$", story_page),
     ]
 
 
 PAGES = {"quote_clusters": ("/-/quote-clusters/", "Every version of this statement, side by side"),
+         "stories": ("/-/stories/", "This story's page: its articles and who carried what (coverage matrix)"),
          "entities": ("/-/entities/", "The page for this name: mentions in context, quotes, who appears alongside")}
 
 

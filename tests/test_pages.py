@@ -82,3 +82,24 @@ async def test_hostile_quotes_are_inert_on_the_pages(tmp_path):
             for name, value in el.attrib.items():
                 assert not name.lower().startswith("on"), (el.tag, name)
                 assert not value.strip().lower().startswith("javascript:"), (el.tag, name)
+
+
+async def test_story_page_with_its_coverage_matrix(site, site_db):
+    [(sid, count)] = rows(site_db, """select id, article_count from stories where id = (
+        select story from articles where outlet = 'iberiapresswire-example' limit 1)""")
+    r = await site.client.get(f"/-/stories/{sid}")
+    assert r.status_code == 200
+    page = lxml.html.fromstring(r.text)
+    assert len(page.cssselect(".story-articles > li")) == count
+    assert "a copy" in page.cssselect(".story-articles")[0].text_content()
+    matrix = page.cssselect("table.coverage-matrix")[0]
+    outlets = [th.text_content() for th in matrix.cssselect("thead th")][1:]
+    assert "Iberia Press Wire" in outlets and "The Harbour Gazette" in outlets
+    # Every row has one cell per outlet, and the statuses a reader needs appear.
+    body_rows = matrix.cssselect("tbody tr")
+    assert body_rows and all(len(tr.cssselect("td")) == len(outlets) for tr in body_rows)
+    classes = {td.get("class") for td in matrix.cssselect("td")}
+    assert {"status-verbatim", "status-paraphrased", "status-absent", "status-different-number"} <= classes
+    assert (await site.client.get("/-/stories/story-nope")).status_code == 404
+    html = (await site.client.get(f"/press_atlas/stories/{sid}")).text
+    assert f'href="/-/stories/{sid}"' in html
