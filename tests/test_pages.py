@@ -103,3 +103,10 @@ async def test_story_page_with_its_coverage_matrix(site, site_db):
     assert (await site.client.get("/-/stories/story-nope")).status_code == 404
     html = (await site.client.get(f"/press_atlas/stories/{sid}")).text
     assert f'href="/-/stories/{sid}"' in html
+
+
+async def test_places_and_queries_with_coordinates_get_the_map(site):
+    for url in ("/press_atlas/entities?type=place", "/press_atlas/who_appears_with?x=Zelenskiy"):
+        html = (await site.client.get(url)).text
+        assert "datasette-cluster-map.js" in html, url
+    assert "datasette-cluster-map.js" not in (await site.client.get("/press_atlas/articles")).text
