@@ -267,7 +267,7 @@ def _from_record(doc: RawDocument, result: Analysis) -> extract.Article:
     article.title = title or article.title
     article.author = _as_text(_first(record, "author")) or article.author
     article.published = metadata.iso_date(_first(record, "published")) or article.published
-    article.language = _as_text(_first(record, "language")) or article.language
+    article.language = metadata.language_code(_as_text(_first(record, "language"))) or article.language
     outlet = _as_text(_first(record, "outlet"))
     if outlet:
         if _DOMAIN.match(outlet):

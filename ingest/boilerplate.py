@@ -26,14 +26,19 @@ from collections import defaultdict
 
 MIN_ARTICLES = 3
 MAX_WORDS = 40
+SHORT_WORDS = 6  # numbers are folded only in lines this short
 _DIGITS = re.compile(r"\d+")
-_QUOTE_MARKS = re.compile(r"[\"“”«»„]|''")
+# Opening marks only for single quotes: a closing ’ is also an apostrophe.
+_QUOTE_MARKS = re.compile(r"[\"“”«»„‘‹›「」『』]|''")
 
 
 def line_key(text: str) -> bytes:
-    """Lines that differ only in case, spacing or numbers share a key
-    ("12 comments" and "3 comments")."""
-    folded = _DIGITS.sub("0", " ".join(text.lower().split()))
+    """Lines that differ only in case or spacing share a key; short lines
+    also when they differ only in numbers ("12 comments" and "3 comments"),
+    never sentences ("Russia launched 67 drones" is news however often)."""
+    folded = " ".join(text.lower().split())
+    if len(folded.split()) <= SHORT_WORDS:
+        folded = _DIGITS.sub("0", folded)
     return hashlib.blake2b(folded.encode("utf-8"), digest_size=12).digest()
 
 

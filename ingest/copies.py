@@ -169,7 +169,12 @@ def judge_copy(a: Item, b: Item, sa: set, sb: set) -> tuple[str, str, float] | N
         else:
             first = a if a.id < b.id else b
     copy = b if first is a else a
-    return copy.id, first.id, round(max(a_in_b, b_in_a), 3)
+    # The copy itself must be mostly found in the original: a long later
+    # article quoting an earlier brief is not a copy of it.
+    copied = a_in_b if copy is a else b_in_a
+    if copied < COPY_CONTAINMENT:
+        return None
+    return copy.id, first.id, round(copied, 3)
 
 
 def resolve_chains(best: dict[str, tuple[str, float]]) -> dict[str, tuple[str, float]]:

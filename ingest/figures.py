@@ -62,6 +62,11 @@ _FIGURE = re.compile(
 )
 _NOUN_WORD = re.compile(r"\s+([A-Za-z][\w'’-]*)")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+# After a year-like number, a plural noun means a count: "2000 troops".
+_COUNTED = re.compile(r"\s+(?:[a-z]+-)?(?:people|men|women|children|[a-z]{3,}s)\b(?<!\bis)(?<!\bwas)(?<!\bhas)")
+# "3.5m people": with a plural or a people-word after it, m is millions.
+_MILLIONS_OF = re.compile(r"\s+(?:[a-z]+\s+)?(?:people|residents|voters|users|viewers|barrels|tonnes|jobs|"
+                          r"[a-z]{3,}s)\b(?!\s+(?:high|long|deep|wide|tall|away))")
 
 
 @dataclass(frozen=True)
@@ -138,15 +143,16 @@ def find_figures(paragraphs: list[str], max_chars: int = 20_000) -> list[Figure]
             after = text[m.end():m.end() + 12]
             raw = m["num"]
             if not (m["cur"] or m["scale"] or m["pct"] or m["compound"]):
-                if _YEAR.match(raw) or re.match(r"\s*(?:" + MONTHS + r")\b", after, re.IGNORECASE) \
+                if (_YEAR.match(raw) and not _COUNTED.match(after)) \
+                        or re.match(r"\s*(?:" + MONTHS + r")\b", after, re.IGNORECASE) \
                         or re.search(r"(?:" + MONTHS + r")\.?\s*$", before):
-                    continue  # a year or a day of the month
+                    continue  # a year ("in 2024", "2024 was") or a day of the month
                 if re.match(r"\s*(?:am|pm|a\.m\.|p\.m\.|gmt|utc|bst|cet)\b", after, re.IGNORECASE):
                     continue
             unit = None
             if m["scale"]:
-                if m["scale"].lower() == "m" and not m["cur"]:
-                    unit = "m"  # "a 40m breach" is metres, not millions
+                if m["scale"].lower() == "m" and not m["cur"] and not _MILLIONS_OF.match(after):
+                    unit = "m"  # "a 40m breach" is metres; "3.5m people" is millions
                 else:
                     value *= SCALES[m["scale"].lower()]
             if m["pct"]:

@@ -642,3 +642,19 @@ def detect_language(text: str) -> str | None:
 
     lang, _score = py3langid.classify(text[:5000])
     return lang
+
+
+_LANGUAGE_NAMES = {"english": "en", "french": "fr", "français": "fr", "german": "de", "deutsch": "de",
+                   "spanish": "es", "español": "es", "portuguese": "pt", "português": "pt", "italian": "it",
+                   "russian": "ru", "ukrainian": "uk", "greek": "el", "dutch": "nl", "polish": "pl"}
+
+
+def language_code(value: str | None) -> str | None:
+    """An ISO 639-1 code from what a record says: "en-GB", "EN", "English" -> "en"."""
+    if not value:
+        return None
+    value = value.strip().lower()
+    if value in _LANGUAGE_NAMES:
+        return _LANGUAGE_NAMES[value]
+    m = re.match(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$", value)
+    return m.group(1) if m else None

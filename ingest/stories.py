@@ -6,8 +6,7 @@ as on a fixed set and costs time linear in the number of articles (each is
 compared only with the stories active around its date).
 
 Similarity is the cosine of TF-IDF vectors (title words count three times:
-the headline says what the event is), plus a bonus for the entities and
-quote clusters two articles share when those are known, minus a penalty
+the headline says what the event is), minus a penalty
 that grows with the time between the article and the story's dates. An
 article more than WINDOW_DAYS days from a story's dates never joins it:
 the same words a year apart are another event. An article is compared
@@ -52,7 +51,9 @@ class StoryInput:
     title: str
     text: str
     published: str | None  # ISO date or datetime; None for undated
-    keys: frozenset = frozenset()  # entity and quote-cluster ids, when known
+    # Entity and quote-cluster ids: a bonus for the ones an article shares
+    # with a story. The build does not fill them yet (not measured yet).
+    keys: frozenset = frozenset()
 
 
 @dataclass
@@ -164,7 +165,7 @@ def group_stories(items: list[StoryInput], threshold: float = JOIN_THRESHOLD) ->
         if day is not None:
             story.first = min(story.first or day, day)
             story.last = max(story.last or day, day)
-    return [[items[m].id for m in sorted(s.members, key=order.index)] for s in stories]
+    return [[items[m].id for m in s.members] for s in stories]  # members join in order
 
 
 def story_title(titles: list[str]) -> str:

@@ -112,3 +112,17 @@ def test_markdown_blocks_dropped_by_their_text():
         "First link and bold text."
     out = drop_markdown_blocks(markdown, ["Sign up for our newsletter", "First link and bold text."])
     assert out == "# Heading\n\n- item one"
+
+
+def test_news_lines_differing_in_numbers_and_quoted_lines_stay(tmp_path):
+    corpus = tmp_path / "feed"
+    corpus.mkdir()
+    records = []
+    for n, (t, p) in enumerate(STORIES):
+        news = f"Russia launched {60 + n} drones and {n + 2} missiles overnight, the air force said."
+        quote = "‘We will never accept this,’ the mayor told reporters."
+        records.append(_record(t, p, "coastwatch.example", [news, quote]))
+    (corpus / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in records))
+    db = build(tmp_path, corpus, args=("--no-nlp",))
+    assert rows(db, "select count(*) from removed_blocks where reason like 'repeats%'")[0][0] == 0
+    assert rows(db, "select count(*) from figures where noun_key = 'drone'")[0][0] == 4

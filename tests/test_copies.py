@@ -132,3 +132,11 @@ def test_shared_passages_in_memory():
     found = copies.find_shared_passages(items, [text, text.replace("spring", "summer"), text])
     # p1 and p3 share an outlet: never paired.
     assert [(a, b, first) for a, b, _s, first in found] == [("p1", "p2", "p1"), ("p2", "p3", None)]
+
+
+def test_a_long_later_article_quoting_an_earlier_brief_is_no_copy():
+    brief = " ".join(STORY.split()[:60])
+    feature = brief + " " + " ".join(f"Paragraph {w} of the feature looks at the harbour, the ferries and the "
+                                     f"fishermen who lost their boats in the storm last winter."
+                                     for w in "one two three four five six seven eight nine ten".split())
+    assert _copies(("brief", brief, None, "2025-05-02"), ("feature", feature, None, "2025-05-04")) == {}

@@ -53,3 +53,22 @@ def test_no_nlp_builds_without_entities(tmp_path):
     db = build(tmp_path, SAMPLE, args=("--no-nlp",))
     assert rows(db, "select count(*) from entities")[0][0] == 0
     assert rows(db, "select count(*) from articles")[0][0] == 12
+
+
+def test_record_languages_are_codes_and_english_gets_entities(tmp_path):
+    import json as _json
+
+    from conftest import build
+    from ingest.metadata import language_code
+
+    assert [language_code(v) for v in ("en-GB", "EN", "English", "pt_BR", "xx-yy-zz", "???", None)] == \
+        ["en", "en", "en", "pt", "xx", None, None]
+    corpus = tmp_path / "feed"
+    corpus.mkdir()
+    text = ("Volodymyr Zelensky said on Monday that Russia had moved troops to the Kursk region. "
+            "The Ukrainian president spoke in Kyiv after meeting officials from NATO.")
+    (corpus / "feed.jsonl").write_text(_json.dumps({"title": "Troops", "text": text, "language": "en-GB",
+                                                    "url": "https://x.example/a"}))
+    db = build(tmp_path, corpus)
+    assert rows(db, "select language from articles") == [("en",)]
+    assert rows(db, "select count(*) from mentions")[0][0] >= 3

@@ -62,3 +62,19 @@ def test_figures_that_disagree_within_the_sample_story(sample_db):
     # Figures of a removed paragraph or a copy never appear.
     assert all(r["article"] not in {a for (a,) in rows(sample_db, "select id from articles where duplicate_of is not null")}
                for r in data)
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("About 2000 troops were sent.", 2000, None),
+    ("Police arrested 1999 protesters.", 1999, None),
+    ("Almost 3.5m people have fled.", 3_500_000, None),
+    ("a 40m breach in the wall", 40, "m"),
+])
+def test_year_like_counts_and_millions(text, value, unit):
+    [f] = find_figures([text])
+    assert (f.value, f.unit) == (value, unit)
+
+
+@pytest.mark.parametrize("text", ["In 2024 the war went on.", "Since 2022 fighting has raged.", "2024 was hard."])
+def test_years_are_not_figures(text):
+    assert find_figures([text]) == []

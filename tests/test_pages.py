@@ -110,3 +110,14 @@ async def test_places_and_queries_with_coordinates_get_the_map(site):
         html = (await site.client.get(url)).text
         assert "datasette-cluster-map.js" in html, url
     assert "datasette-cluster-map.js" not in (await site.client.get("/press_atlas/articles")).text
+
+
+async def test_links_with_encoded_ids_reach_the_pages(site):
+    r = await site.client.get("/-/entities/person%3Avolodymyr-zelensky")
+    assert r.status_code == 200
+    page = lxml.html.fromstring(r.text)
+    # Every link to another entity page on it works as the browser sends it.
+    hrefs = [a.get("href") for a in page.cssselect(".alongside a")][:5]
+    assert hrefs and any("%3A" in h for h in hrefs)
+    for href in hrefs:
+        assert (await site.client.get(href)).status_code == 200, href
