@@ -232,7 +232,7 @@ QUOTE_CLUSTER_MEMBERS = Table(
     },
     foreign_keys=(("cluster", "quote_clusters", "id"), ("quote", "quotes", "id"), ("article", "articles", "id"),
                   ("outlet", "outlets", "id")),
-    indexes=(("cluster", "position"), ("quote",)),
+    indexes=(("cluster", "position"), ("quote",), ("article",)),
     not_null=frozenset({"cluster", "quote"}),
 )
 
