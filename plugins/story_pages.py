@@ -27,14 +27,17 @@ CONTEXT_CHARS = 160
 MAX_ROWS = 200
 
 
+async def _not_found(datasette, request, message: str) -> Response:
+    return Response.html(await datasette.render_template(
+        "error.html", {"error": message, "status": 404, "title": "Not found"}, request=request), status=404)
+
+
 async def quote_cluster_page(datasette, request):
     db = datasette.get_database(DATABASE)
     cid = unquote(request.url_vars["cluster_id"])
     cluster = (await db.execute("select * from quote_clusters where id = ?", [cid])).first()
     if cluster is None:
-        return Response.html(await datasette.render_template(
-            "error.html", {"error": "No such quote cluster", "status": 404, "title": "Not found"},
-            request=request), status=404)
+        return await _not_found(datasette, request, "No such quote cluster")
     versions = (await db.execute(
         """select m.position, q.id as quote, q.text, q.kind, q.speaker, q.speaker_resolved, q.cue, q.channel,
                   q.article, a.title, a.published, a.duplicate_of, o.name as outlet
@@ -62,9 +65,7 @@ async def entity_page(datasette, request):
     eid = unquote(request.url_vars["entity_id"])
     entity = (await db.execute("select * from entities where id = ?", [eid])).first()
     if entity is None:
-        return Response.html(await datasette.render_template(
-            "error.html", {"error": "No such entity", "status": 404, "title": "Not found"},
-            request=request), status=404)
+        return await _not_found(datasette, request, "No such entity")
     mentions = [
         {**dict(r), "context": _in_context(r["paragraph_text"], r["start"], r["end"])}
         for r in (await db.execute(
@@ -110,9 +111,7 @@ async def story_page(datasette, request):
     sid = unquote(request.url_vars["story_id"])
     story = (await db.execute("select * from stories where id = ?", [sid])).first()
     if story is None:
-        return Response.html(await datasette.render_template(
-            "error.html", {"error": "No such story", "status": 404, "title": "Not found"},
-            request=request), status=404)
+        return await _not_found(datasette, request, "No such story")
     articles = (await db.execute(
         """select a.id, a.title, a.published, a.duplicate_of, a.copy_score, o.name as outlet
            from articles a left join outlets o on o.id = a.outlet
