@@ -9,7 +9,7 @@ SAMPLE := data/sample
 HOST ?= 127.0.0.1
 PORT ?= 8001
 
-.PHONY: install run build-sample serve test lock clean
+.PHONY: install browser run build-sample serve test lock clean
 
 install: $(VENV)/.installed
 
@@ -32,7 +32,12 @@ serve: install
 
 run: build-sample serve
 
-test: install
+# The browser tests drive Debian's Chromium through Playwright (a browser
+# download cannot work here): install the package once if it is missing.
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+test: install browser
 	$(BIN)/python -m pytest
 
 # Re-pin the whole tree from pyproject.toml's pins (runtime, test and bench).
