@@ -56,3 +56,45 @@ def test_the_same_words_a_year_apart_are_two_stories():
 def test_story_title_is_the_most_central_headline():
     titles = ["Aveiro sea wall breached", "Storm: Aveiro sea wall breached, old town flooded", "Mayor speaks"]
     assert stories.story_title(titles) == "Storm: Aveiro sea wall breached, old town flooded"
+
+
+def test_a_statement_quoted_in_two_versions_joins_their_articles():
+    """Two reports of one event that share few words (one retranslated the
+    quote, spells the name differently and leads on other details) are one
+    story because they carry versions of the same quoted statement and name
+    the same person; without those keys they are two."""
+    a = stories.StoryInput(
+        "a", "Kyiv says troops repelled dawn assault near Pokrovsk",
+        'Ukrainian defenders held their positions after a dawn assault, Zelenskiy said in his nightly address. '
+        '"We will not give up a single metre of our land," he said.', "2024-12-01",
+        frozenset({"quote:qc-1", "entity:person:volodymyr-zelensky"}))
+    b = stories.StoryInput(
+        "b", "Selenskyj: kein Meter Land wird aufgegeben",
+        'Overnight shelling hit energy infrastructure in the east, officials reported, as President Selenskyj '
+        'vowed: "Not one metre of our soil will be surrendered."', "2024-12-01",
+        frozenset({"quote:qc-1", "entity:person:volodymyr-zelensky"}))
+    others = [stories.StoryInput(f"o{k}", f"Unrelated story number {k} about {topic}", f"{topic} " * 20,
+                                 "2024-12-01")
+              for k, topic in enumerate(["football transfers", "bakery prices", "satellite launch",
+                                         "river flooding", "museum reopening", "chess tournament"])]
+    def story_of(groups):
+        return {i: n for n, g in enumerate(groups) for i in g}
+    without = story_of(stories.group_stories([a, b, *others], keys=False))
+    assert without["a"] != without["b"]
+    with_keys = story_of(stories.group_stories([a, b, *others]))
+    assert with_keys["a"] == with_keys["b"]
+    assert len({with_keys[o.id] for o in others} | {with_keys["a"]}) == len(others) + 1
+
+
+def test_build_fills_story_keys_from_mentions_and_quotes(seeds_db):
+    import sqlite_utils
+
+    keys = stories.story_keys(sqlite_utils.Database(seeds_db))
+    articles = {a for (a,) in rows(seeds_db, "select id from articles")}
+    assert set(keys) <= articles
+    # Every article's entities are keys; the Zelensky statement quoted in three seeds is a shared key.
+    for article, count in rows(seeds_db, "select article, count(distinct entity) from mentions group by article"):
+        assert len([k for k in keys[article] if k.startswith("entity:")]) == count
+    shared = [k for k in set().union(*keys.values()) if k.startswith("quote:")
+              and sum(k in ks for ks in keys.values()) >= 3]
+    assert shared
