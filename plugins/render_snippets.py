@@ -1,14 +1,23 @@
-"""Render search snippets and article links in query results.
+"""Render search snippets and links in query results.
 
 The search query escapes its snippets and adds <mark> around the matches.
 Whatever a query returns in a column called `snippet` is still passed
 through nh3 allowing <mark> and nothing else, so no query, canned or future,
 can put markup from scraped pages on the site.
+
+Columns that hold an article, entity, quote cluster or story id link to
+that item's page, so a name, quote or story in any query result leads to
+its page.
 """
+
+from urllib.parse import quote
 
 import nh3
 from datasette import hookimpl
 from markupsafe import Markup
+
+PAGES = {"entity": "/-/entities/", "speaker_entity": "/-/entities/", "cluster": "/-/quote-clusters/",
+         "story": "/-/stories/"}
 
 
 def highlight(value):
@@ -21,7 +30,9 @@ def render_cell(value, column, table, database, datasette):
         return None
     if column == "snippet":
         return highlight(value)
-    if column == "article" and database:
+    if column in ("article", "other_article") and database:
         url = datasette.urls.row(database, "articles", value)
         return Markup('<a href="{}">{}</a>').format(url, value)
+    if column in PAGES and value:
+        return Markup('<a href="{}">{}</a>').format(datasette.urls.path(PAGES[column] + quote(value, safe="")), value)
     return None

@@ -39,7 +39,8 @@ async def quote_cluster_page(datasette, request):
     if cluster is None:
         return await _not_found(datasette, request, "No such quote cluster")
     versions = (await db.execute(
-        """select m.position, q.id as quote, q.text, q.kind, q.speaker, q.speaker_resolved, q.cue, q.channel,
+        """select m.position, q.id as quote, q.text, q.kind, q.speaker, q.speaker_resolved, q.speaker_entity,
+                  q.cue, q.channel,
                   q.article, a.title, a.published, a.duplicate_of, o.name as outlet
            from quote_cluster_members m join quotes q on q.id = m.quote join articles a on a.id = q.article
            left join outlets o on o.id = a.outlet
@@ -49,8 +50,10 @@ async def quote_cluster_page(datasette, request):
     for v in versions:
         segments = [("equal", v["text"])] if v["position"] == 0 else word_diff(earliest, v["text"])
         shown.append({**dict(v), "segments": segments})
+    speaker_entity = next((v["speaker_entity"] for v in versions if v["speaker_entity"]), None)
     return Response.html(await datasette.render_template(
-        "quote_cluster.html", {"cluster": dict(cluster), "versions": shown, "database": DATABASE}, request=request))
+        "quote_cluster.html", {"cluster": dict(cluster), "versions": shown, "speaker_entity": speaker_entity,
+                               "database": DATABASE}, request=request))
 
 
 def _in_context(paragraph: str, start: int, end: int) -> tuple[str, str, str]:

@@ -69,18 +69,51 @@ async def test_table_search(ds):
 
 async def test_search_everything_ranked_with_highlights(ds):
     data = (await get(ds, "/press_atlas/search_everything.json?q=Kovalenko&_shape=array")).json()
-    assert {r["type"] for r in data} == {"article", "paragraph"}
-    assert all("<mark>Kovalenko</mark>" in r["snippet"] for r in data)
+    assert {r["type"] for r in data} == {"article", "paragraph", "quote", "entity"}
+    for r in data:
+        if r["type"] == "quote":  # found by its speaker: the snippet is the quote's words
+            assert "Kovalenko" in r["speaker"] and r["cluster"]
+        else:
+            assert "<mark>Kovalenko</mark>" in r["snippet"], r
+    assert {r["entity"] for r in data if r["type"] == "entity"} == {"person:andry-kovalenko"}
     ranks = [r["rank"] for r in data]
     assert ranks == sorted(ranks)
+
+
+async def test_search_everything_page_groups_results_by_kind(ds, site_db):
+    import lxml.html
+
     html = (await get(ds, "/press_atlas/search_everything?q=Kovalenko")).text
+    page = lxml.html.fromstring(html)
+    groups = [s.get("id") for s in page.cssselect("section.result-group")]
+    assert groups == ["results-entity", "results-article", "results-quote", "results-paragraph"]
+    data = (await get(ds, "/press_atlas/search_everything.json?q=Kovalenko&_shape=array")).json()
+    # The summary links to each group with its count, and each group holds that many results.
+    summary = {a.get("href"): a.text_content() for a in page.cssselect(".search-summary a")}
+    for group in groups:
+        kind = group.removeprefix("results-")
+        expected = sum(r["type"] == kind for r in data)
+        assert len(page.cssselect(f"#{group} li.result")) == expected
+        assert summary[f"#{group}"].startswith(f"{expected} ")
     assert "<mark>Kovalenko</mark>" in html
-    assert '<a href="/press_atlas/articles/' in html
+    # Each result leads to its page: the name to its entity page, quotes to their
+    # versions and speaker, paragraphs to their place in the article.
+    assert page.cssselect('#results-entity a[href="/-/entities/person%3Aandry-kovalenko"]')
+    quote_links = [a.get("href") for a in page.cssselect("#results-quote a")]
+    assert any(h.startswith("/-/quote-clusters/") for h in quote_links)
+    assert "/-/entities/person%3Aandry-kovalenko" in quote_links
+    [(position,)] = rows(site_db, """select position from paragraphs where article = '707a23a156d80705'
+                                     and text like 'Andrii Kovalenko, an official%'""")
+    assert page.cssselect(f'#results-paragraph a[href="/press_atlas/articles/707a23a156d80705#p-{position}"]')
+    # Nothing found says so; no query shows the box alone.
+    assert "No results for" in (await get(ds, "/press_atlas/search_everything?q=zzzqqqxxx")).text
+    empty = lxml.html.fromstring((await get(ds, "/press_atlas/search_everything")).text)
+    assert empty.cssselect("input#search-q") and not empty.cssselect("section.result-group")
 
 
 async def test_search_prefix_and_phrase(ds):
     prefix = (await get(ds, "/press_atlas/search_everything.json?q=Kovalen&_shape=array")).json()
-    assert prefix and all("Kovalenko" in r["snippet"] for r in prefix)
+    assert prefix and all("Kovalenko" in r["snippet"] or "Kovalenko" in (r["speaker"] or "") for r in prefix)
     phrase = (await get(ds, '/press_atlas/search_everything.json?q="sea+wall"+mayor&_shape=array')).json()
     assert phrase and {r["outlet"] for r in phrase} >= {"The Harbour Gazette"}
 
@@ -91,6 +124,8 @@ async def test_search_survives_any_input(ds, q):
     response = await ds.client.get("/press_atlas/search_everything.json", params={"q": q, "_shape": "array"})
     assert response.status_code == 200, response.text
     assert isinstance(response.json(), list)
+    page = await ds.client.get("/press_atlas/search_everything", params={"q": q})
+    assert page.status_code == 200 and "Traceback" not in page.text
 
 
 async def test_hostile_text_is_escaped_in_search_results(tmp_path):
@@ -293,3 +328,39 @@ async def test_who_appears_with(ds):
     assert {"Russia", "Ukraine"} <= set(names[:10])
     # Places come with coordinates, so the query's map shows them.
     assert any(r["latitude"] is not None for r in data if r["type"] == "place")
+
+
+async def test_hiding_the_sort_column_keeps_paging(ds):
+    """Datasette 1.0a41 answers 500 when a page that needs a next page hides
+    its sort column; the sort column is kept instead."""
+    for url in ("/press_atlas/articles?_size=2&_nocol=published", "/press_atlas/articles?_size=2&_col=title",
+                "/press_atlas/articles.json?_size=2&_col=title&_col=outlet&_labels=on"):
+        response = await get(ds, url)
+        assert "Traceback" not in response.text
+    data = (await get(ds, "/press_atlas/articles.json?_size=2&_col=title&_labels=on")).json()
+    assert data["next"] and set(data["rows"][0]) == {"id", "title", "published"}
+    second = (await get(ds, data["next_url"].replace("http://localhost", ""))).json()
+    assert {r["id"] for r in second["rows"]}.isdisjoint({r["id"] for r in data["rows"]})
+
+
+async def test_menu_and_jump_to_script(ds):
+    html = (await get(ds, "/")).text
+    for href in ("/press_atlas/search_everything", "/-/api", "/press_atlas/articles"):
+        assert f'<li><a href="{href}">' in html, href
+    # Datasette's "Jump to" element no longer hides Element.matches (which broke
+    # axe-core and Playwright); otherwise its script is Datasette's own.
+    script = (await get(ds, "/-/static/navigation-search.js")).text
+    assert "this.searchMatches" in script and "this.matches" not in script
+    assert "customElements.define" in script
+
+
+async def test_cluster_map_data_requests_answer(ds):
+    """datasette-cluster-map asks for `_extra=count&_extra=next_url`, which
+    Datasette 1.0a41 refuses (no next_url extra; no count on a query)."""
+    qs = "_size=max&_labels=on&_extra=count&_extra=next_url&_shape=objects"
+    for path in ("/press_atlas/entities.json?type=place&latitude__notblank=1",
+                 "/press_atlas/who_appears_with.json?x=Zelenskiy"):
+        data = (await get(ds, f"{path}&{qs}")).json()
+        assert any(r["latitude"] is not None for r in data["rows"]), path
+    table = (await get(ds, f"/press_atlas/entities.json?type=place&{qs}")).json()
+    assert table["count"] == len(table["rows"])
