@@ -54,8 +54,9 @@ BODY_WORDS = 400  # the lead says what happened; the tail drifts
 KEY_WEIGHTS = {"quote": 6.0, "entity": 0.5}
 TOP_TERMS = 20  # an article finds candidate stories through its 20 heaviest terms
 MAX_STORIES_PER_TERM = 10  # the most recent stories with a term: a common term stays cheap
-CLOSE_LOOK = 8  # candidates (best by centroid) also compared with their recent members
-RECENT = 20  # members an article is compared with, one by one
+CANDIDATES = 24  # stories sharing the most top terms with an article get a centroid score
+CLOSE_LOOK = 4  # candidates (best by centroid) also compared with their recent members
+RECENT = 8  # members an article is compared with, one by one
 SWEEP_EVERY = 500  # articles between two sweeps for stories the stream has left behind
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -113,7 +114,7 @@ def _terms(item: StoryInput, keys: bool = True) -> Counter:
             if (len(word) >= 3 or word.isdigit()) and word not in STOPWORDS and "_" not in word:
                 terms[word] += weight
     if keys:
-        for key in item.keys:
+        for key in sorted(item.keys):  # sorted: the same dict order, so the same sums, in every run
             terms[key] += KEY_WEIGHTS.get(key.partition(":")[0], 0.0)
     return +terms  # (drops keys of a kind weighted 0)
 
@@ -136,9 +137,12 @@ def _vector(terms: Counter, df: Counter, n: int) -> dict[str, float]:
 
 
 def _dot(a: dict, b: dict) -> float:
+    """Sparse dot product over the shared terms only (the key-set
+    intersection runs in C); fsum, so the result does not depend on the
+    set's iteration order, which changes with Python's hash seed."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(x * b.get(t, 0.0) for t, x in a.items())
+    return math.fsum([a[t] * b[t] for t in a.keys() & b.keys()])
 
 
 def _cosine_to_centroid(v: dict, story: "Story") -> float:
@@ -188,7 +192,8 @@ def group_stories(items: list[StoryInput], threshold: float = JOIN_THRESHOLD,
         if day is not None and seen % SWEEP_EVERY == 0:
             _close_stories_left_behind(stories, open_stories, day)
         top = sorted(v, key=lambda t: (-v[t], t))[:TOP_TERMS]
-        candidates = sorted({s for t in top for s in by_term.get(t, ()) if s in open_stories})
+        shared = Counter(s for t in top for s in by_term.get(t, ()) if s in open_stories)
+        candidates = sorted(shared, key=lambda s: (-shared[s], s))[:CANDIDATES]
         # First the centroid score of every candidate (one dot product
         # each), then the closest-member score for the best few only.
         scored = []
