@@ -155,8 +155,9 @@ def stories_table(shared: Path, db: Path | None = None) -> str:
     lines.append(f"| held-out half (odd events): TF-IDF single link at the threshold above | {t:.2f} | {p0:.3f} "
                  f"| {r0:.3f} | **{f0:.3f}** | | |")
     lines.append("")
-    lines.append(f"Entities and shared quotes from `press-atlas build` with NLP on the same 383 pages "
-                 f"({build_seconds:.0f} s, not in the table's seconds).")
+    lines.append("Entities and shared quotes from `press-atlas build` with NLP on the same 383 pages "
+                 + (f"({build_seconds:.0f} s, not in the table's seconds)." if db is None
+                    else f"(the database given: {db.name})."))
     return "\n".join(lines)
 
 
