@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import weakref
 from urllib.parse import quote, urlencode
 
 from datasette import Response, hookimpl
 
-DATABASE = "press_atlas"
+from ingest.site import DATABASE_NAME as DATABASE
+from ingest.site import page_path
+
 BODY_CHARS = 900
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 CSV_LINES = 4
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -30,22 +34,29 @@ async def _first(db, sql, default=None):
     return row[0] if row and row[0] is not None else default
 
 
+# Stand-ins in an example's URL when the database has none of the thing:
+# the example then shows its URL's form and says why it is not run.
+PLACEHOLDERS = {"article": "ARTICLE_ID", "outlet": "OUTLET_ID", "month": "2025-01", "entity": "ENTITY_ID",
+                "cluster": "CLUSTER_ID", "story": "STORY_ID"}
+NOUNS = {"article": "articles", "outlet": "outlets", "month": "dated articles", "entity": "names",
+         "cluster": "quoted statements", "story": "stories"}
+
+
 async def sample_values(datasette) -> dict:
-    """Real ids and words from this database for the examples."""
+    """Real ids and words from this database for the examples (None where
+    it has none)."""
     db = datasette.get_database(DATABASE)
     person = await _first(db, "select name from entities where type = 'person' order by mention_count desc limit 1")
     title = await _first(db, "select title from articles where title is not null order by published desc limit 1", "")
     words = [w for w in (person or title or "news").replace(",", " ").split() if len(w) > 3 and w.isalpha()]
     return {
-        "article": await _first(db, "select id from articles order by published is null, published desc, id limit 1",
-                                "ARTICLE_ID"),
-        "outlet": await _first(db, "select id from outlets order by article_count desc, id limit 1", "OUTLET_ID"),
+        "article": await _first(db, "select id from articles order by published is null, published desc, id limit 1"),
+        "outlet": await _first(db, "select id from outlets order by article_count desc, id limit 1"),
         "month": await _first(db, """select substr(published, 1, 7) from articles where published is not null
-                                     group by 1 order by count(*) desc limit 1""", "2025-01"),
-        "entity": await _first(db, "select id from entities order by mention_count desc limit 1", "ENTITY_ID"),
-        "cluster": await _first(db, "select id from quote_clusters order by outlet_count desc limit 1", "CLUSTER_ID"),
-        "story": await _first(db, "select id from stories order by outlet_count desc, article_count desc limit 1",
-                              "STORY_ID"),
+                                     group by 1 order by count(*) desc limit 1"""),
+        "entity": await _first(db, "select id from entities order by mention_count desc limit 1"),
+        "cluster": await _first(db, "select id from quote_clusters order by outlet_count desc limit 1"),
+        "story": await _first(db, "select id from stories order by outlet_count desc, article_count desc limit 1"),
         "word": words[-1] if words else "news",
     }
 
@@ -56,8 +67,10 @@ def _table(name: str, **params) -> str:
     return f"/{DATABASE}/{name}" + (f"?{query}" if query else "")
 
 
-def sections(v: dict, next_token: str | None) -> list[dict]:
-    """The documented URLs, by topic: (what it does, the URL)."""
+def sections(values: dict, next_token: str | None) -> list[dict]:
+    """The documented URLs, by topic: (what it does, the URL) or (what it
+    does, the URL, the sample value it needs)."""
+    v = {k: PLACEHOLDERS[k] if value is None and k in PLACEHOLDERS else value for k, value in values.items()}
     article = quote(v["article"], safe="")
     return [
         {"title": "Every page is data", "id": "formats",
@@ -67,7 +80,7 @@ def sections(v: dict, next_token: str | None) -> list[dict]:
              ("A table as JSON: rows, columns, the total and the URL of the next page",
               _table("articles.json", _size=2, _col=["title", "published"])),
              ("The same as CSV", _table("articles.csv", _size=3, _col=["title", "published"])),
-             ("One row", f"/{DATABASE}/articles/{article}.json"),
+             ("One row", f"/{DATABASE}/articles/{article}.json", "article"),
          ]},
         {"title": "Shapes of JSON", "id": "shapes",
          "text": "_shape=array gives a plain list of objects (the easiest to load); _shape=arrays lists of values; "
@@ -107,10 +120,10 @@ def sections(v: dict, next_token: str | None) -> list[dict]:
                  "__lte, __not, __in (comma-separated), __isnull and __notblank do what they say.",
          "examples": [
              ("One outlet's articles", _table("articles.json", _shape="array", outlet=v["outlet"],
-                                              _col=["title", "published"])),
+                                              _col=["title", "published"]), "outlet"),
              ("Published in one month", _table("articles.json", _shape="array",
                                                published__startswith=v["month"], _col=["title", "published"],
-                                               _size=3)),
+                                               _size=3), "month"),
              ("Places with coordinates", _table("entities.json", _shape="array", type="place",
                                                 latitude__notblank=1, _size=3,
                                                 _col=["name", "latitude", "longitude"])),
@@ -140,7 +153,8 @@ def sections(v: dict, next_token: str | None) -> list[dict]:
          "text": "Each canned query on the database page answers with its parameters in the URL, as JSON or CSV.",
          "examples": [
              ("Who said it", _table("who_said_it.json", q=v["word"], _shape="array")),
-             ("A story's coverage matrix", _table("coverage_matrix.json", story=v["story"], _shape="array")),
+             ("A story's coverage matrix", _table("coverage_matrix.json", story=v["story"], _shape="array"),
+              "story"),
          ]},
         {"title": "CSV for spreadsheets", "id": "csv",
          "text": "_dl=1 downloads the CSV as a file. Every cell that starts with =, +, -, @, a tab or a "
@@ -154,9 +168,9 @@ def sections(v: dict, next_token: str | None) -> list[dict]:
         {"title": "Pages and files", "id": "pages",
          "text": "These are HTML pages, not data, but their URLs are stable; each links to its own JSON and CSV.",
          "examples": [
-             ("A name: its mentions, quotes, who appears alongside", f"/-/entities/{quote(v['entity'], safe='')}"),
-             ("A statement: every version side by side", f"/-/quote-clusters/{quote(v['cluster'], safe='')}"),
-             ("A story: its articles and who carried what", f"/-/stories/{quote(v['story'], safe='')}"),
+             ("A name: its mentions, quotes, who appears alongside", page_path("entities", v["entity"]), "entity"),
+             ("A statement: every version side by side", page_path("quote_clusters", v["cluster"]), "cluster"),
+             ("A story: its articles and who carried what", page_path("stories", v["story"]), "story"),
              ("The whole database, for your own SQL", f"/{DATABASE}.db"),
          ]},
     ]
@@ -189,9 +203,14 @@ async def live_examples(datasette) -> list[dict]:
     out = []
     for section in sections(values, next_token):
         examples = []
-        for label, url in section["examples"]:
-            example = {"label": label, "url": url, "status": None, "type": "", "body": ""}
-            if not url.endswith(".db"):
+        for label, url, *needs in section["examples"]:
+            example = {"label": label, "url": url, "status": None, "type": "", "body": "", "note": ""}
+            missing = [n for n in needs if values.get(n) is None]
+            if missing:
+                example["note"] = (f"This database has no {NOUNS[missing[0]]} yet, so this example is not run: "
+                                   f"its URL shows the form, with {PLACEHOLDERS[missing[0]]} where a real value "
+                                   f"goes.")
+            elif not url.endswith(".db"):
                 response = await datasette.client.get(url)
                 content_type = response.headers.get("content-type", "").split(";")[0]
                 example.update(status=response.status_code, type=content_type,
@@ -207,7 +226,11 @@ async def live_examples(datasette) -> list[dict]:
 async def api_page(datasette, request):
     # The internal client answers as http://localhost: show this site's own address.
     origin = datasette.absolute_url(request, "/").rstrip("/")
-    sections = [{**s, "examples": [{**e, "body": e["body"].replace("http://localhost/", origin + "/")}
+    if not _ORIGIN.match(origin):  # the Host header is the client's to choose: only a plain host:port is shown
+        origin = "http://localhost"
+    # Links through datasette.urls: the site may live under a base_url.
+    sections = [{**s, "examples": [{**e, "url": datasette.urls.path(e["url"]),
+                                    "body": e["body"].replace("http://localhost/", origin + "/")}
                                    for e in s["examples"]]} for s in await live_examples(datasette)]
     return Response.html(await datasette.render_template(
         "api.html", {"sections": sections, "database": DATABASE}, request=request))

@@ -16,7 +16,9 @@ from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 
-DATABASE = "press_atlas"
+from ingest.site import DATABASE_NAME as DATABASE
+from ingest.site import route_path
+
 _JSON_PATH = re.compile(rf"^/{DATABASE}/([^/]+)\.json$")
 
 
@@ -32,7 +34,7 @@ def asgi_wrapper(datasette):
     def wrap(app):
         async def compatible(scope, receive, send):
             if scope.get("type") == "http" and b"_extra=" in scope.get("query_string", b""):
-                match = _JSON_PATH.match(scope.get("path", ""))
+                match = _JSON_PATH.match(route_path(datasette, scope.get("path", "")))
                 queries = datasette.config.get("databases", {}).get(DATABASE, {}).get("queries", {})
                 canned = bool(match) and match.group(1) in queries
                 scope = dict(scope, query_string=without_unknown_extras(scope["query_string"], canned))

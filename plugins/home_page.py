@@ -15,14 +15,20 @@ import datetime as dt
 import os
 import sqlite3
 import weakref
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from markupsafe import Markup, escape
 
-DATABASE = "press_atlas"
+from ingest.site import DATABASE_NAME as DATABASE
+from ingest.site import page_path, query_rows
+
 MAX_PLACES = 300
+MAX_BARS = 60
+# Years a bar of the chart may span when the dates cover centuries (a
+# scraped date of 0001-01-01 beside 2025 ones).
+YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
 # Per Datasette instance, per database file as it was when read.
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -38,41 +44,59 @@ COUNTS = {
 }
 
 
-def _entity_url(entity_id: str) -> str:
-    return "/-/entities/" + quote(str(entity_id), safe="")
-
-
 async def _rows(db, sql, params=()):
     """Rows, or [] when the query is too slow or the table is missing (an
     older database): one section goes blank, the page still shows."""
     try:
-        return [dict(r) for r in (await db.execute(sql, params)).rows]
+        return await query_rows(db, sql, params)
     except (QueryInterrupted, sqlite3.Error):
         return []
 
 
 def buckets(dates: dict[str, int]) -> tuple[str, list[tuple[str, int]]]:
-    """Article counts by day ("YYYY-MM-DD" -> n) regrouped by day, month or
-    year so the chart has at most about 60 bars, empty ones included."""
+    """Article counts by day ("YYYY-MM-DD" -> n) regrouped by day, month,
+    year or span of years so the chart has at most MAX_BARS bars, empty
+    ones included. A bar's key is the day, the month or the first year of
+    its span; the unit is "day", "month", "year" or "N years"."""
     days = sorted(d for d in dates if _parse_day(d))
     if not days:
         return "day", []
     first, last = _parse_day(days[0]), _parse_day(days[-1])
-    if (last - first).days <= 60:
+    if (last - first).days < MAX_BARS:
         unit, keys = "day", [(first + dt.timedelta(n)).isoformat() for n in range((last - first).days + 1)]
-    elif (last.year - first.year) * 12 + last.month - first.month <= 60:
+    elif (last.year - first.year) * 12 + last.month - first.month < MAX_BARS:
         unit, keys = "month", []
         y, m = first.year, first.month
         while (y, m) <= (last.year, last.month):
             keys.append(f"{y:04d}-{m:02d}")
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     else:
-        unit, keys = "year", [f"{y:04d}" for y in range(first.year, last.year + 1)]
-    width = {"day": 10, "month": 7, "year": 4}[unit]
+        step = next(s for s in YEAR_STEPS if last.year // s - first.year // s < MAX_BARS)
+        unit = "year" if step == 1 else f"{step} years"
+        keys = [f"{y:04d}" for y in range(first.year // step * step, last.year + 1, step)]
+        counts = dict.fromkeys(keys, 0)
+        for day in days:
+            year = int(day[:4])
+            counts[f"{year // step * step:04d}"] += dates[day]
+        return unit, list(counts.items())
+    width = {"day": 10, "month": 7}[unit]
     counts = dict.fromkeys(keys, 0)
     for day in days:
         counts[day[:width]] = counts.get(day[:width], 0) + dates[day]
     return unit, list(counts.items())
+
+
+def year_step(unit: str) -> int:
+    return int(unit.split()[0]) if unit.endswith(" years") else 1
+
+
+def bucket_filter(unit: str, key: str) -> dict:
+    """The table filter for one bar's articles."""
+    step = year_step(unit)
+    if step == 1:
+        return {"published__startswith": key}
+    end = int(key) + step
+    return {"published__gte": key, **({"published__lt": f"{end:04d}"} if end <= 9999 else {})}
 
 
 def _parse_day(text: str):
@@ -88,7 +112,8 @@ def bucket_label(unit: str, key: str) -> str:
         return f"{d.day} {calendar.month_abbr[d.month]} {d.year}"
     if unit == "month":
         return f"{calendar.month_abbr[int(key[5:7])]} {key[:4]}"
-    return key
+    step = year_step(unit)
+    return key if step == 1 else f"{key}–{int(key) + step - 1:04d}"
 
 
 def coverage_svg(unit: str, bars: list[tuple[str, int]], width: int = 720, height: int = 200) -> Markup:
@@ -146,7 +171,7 @@ async def home_data(datasette) -> dict:
     days = await _rows(db, """select substr(published, 1, 10) as day, count(*) as n from articles
                               where published glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' group by day""")
     unit, bars = buckets({r["day"]: r["n"] for r in days})
-    width = {"day": 10, "month": 7, "year": 4}[unit]
+    articles = datasette.urls.table(DATABASE, "articles")
     outlets = await _rows(db, """select id, name, domain, article_count from outlets
                                  order by article_count desc, name limit 15""")
     quoted = await _rows(db, """
@@ -170,10 +195,11 @@ async def home_data(datasette) -> dict:
         "chart": coverage_svg(unit, bars),
         "chart_unit": unit,
         "chart_rows": [{"label": bucket_label(unit, k), "count": n,
-                        "url": f"/{DATABASE}/articles?published__startswith={k[:width]}"} for k, n in bars if n],
+                        "url": f"{articles}?{urlencode(bucket_filter(unit, k))}"} for k, n in bars if n],
         "outlets": outlets,
         "quoted": quoted,
-        "places": [{"name": p["name"], "lat": p["latitude"], "lon": p["longitude"], "url": _entity_url(p["id"]),
+        "places": [{"name": p["name"], "lat": p["latitude"], "lon": p["longitude"],
+                    "url": datasette.urls.path(page_path("entities", p["id"])),
                     "count": p["article_count"], "unit": "article"} for p in places],
         "stories": stories,
     }

@@ -2,7 +2,8 @@
 
 from datasette import hookimpl
 
-DATABASE = "press_atlas"
+from ingest.site import DATABASE_NAME as DATABASE
+
 
 
 @hookimpl

@@ -18,7 +18,9 @@ from urllib.parse import parse_qsl, urlencode
 from datasette import hookimpl
 from datasette.utils import tilde_decode
 
-DATABASE = "press_atlas"
+from ingest.site import DATABASE_NAME as DATABASE
+from ingest.site import route_path
+
 _TABLE_PATH = re.compile(rf"^/{DATABASE}/([^/]+?)(?:\.(?:json|csv))?$")
 
 
@@ -39,7 +41,8 @@ def asgi_wrapper(datasette):
     def wrap(app):
         async def keep_sort_column(scope, receive, send):
             query = scope.get("query_string", b"")
-            match = _TABLE_PATH.match(scope.get("path", "")) if scope.get("type") == "http" else None
+            match = (_TABLE_PATH.match(route_path(datasette, scope.get("path", ""))) if scope.get("type") == "http"
+                     else None)
             if match and (b"_col=" in query or b"_nocol=" in query):
                 table = tilde_decode(match.group(1))
                 config = datasette.config.get("databases", {}).get(DATABASE, {}).get("tables", {}).get(table, {})

@@ -13,8 +13,9 @@ import zlib
 from datasette import Response, hookimpl
 from markupsafe import Markup
 
+from ingest.site import DATABASE_NAME as DATABASE
+
 CHUNK = 256 * 1024
-DATABASE = "press_atlas"
 
 
 class RawDownload:

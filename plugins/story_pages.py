@@ -19,10 +19,12 @@ import json
 from urllib.parse import unquote
 
 from datasette import Response, hookimpl
+from markupsafe import Markup
 
 from ingest.quote_clusters import word_diff
+from ingest.site import DATABASE_NAME as DATABASE
+from ingest.site import PAGE_PREFIXES, page_path
 
-DATABASE = "press_atlas"
 CONTEXT_CHARS = 160
 MAX_ROWS = 200
 
@@ -82,6 +84,7 @@ async def entity_page(datasette, request):
         """select q.text, q.kind, q.cluster, q.article, a.title, a.published, o.name as outlet
            from quotes q join articles a on a.id = q.article left join outlets o on o.id = q.outlet
            where q.speaker_entity = ? order by a.published, q.id limit ?""", [eid, MAX_ROWS])).rows
+    quotes_total = (await db.execute("select count(*) from quotes where speaker_entity = ?", [eid])).first()[0]
     alongside = (await db.execute(
         """select e.id, e.name, e.type, count(distinct m.article) as shared
            from mentions m join entities e on e.id = m.entity
@@ -97,7 +100,9 @@ async def entity_page(datasette, request):
     return Response.html(await datasette.render_template(
         "entity.html",
         {"entity": dict(entity), "aliases": json.loads(entity["aliases"] or "[]"), "mentions": mentions,
-         "quotes": [dict(q) for q in quotes], "alongside": [dict(a) for a in alongside],
+         "quotes": [dict(q) for q in quotes], "quotes_total": quotes_total,
+         "mentions_total": (await db.execute("select count(*) from mentions where entity = ?", [eid])).first()[0],
+         "alongside": [dict(a) for a in alongside],
          "months": [{**dict(m), "width": round(100 * m["articles"] / most)} for m in months],
          "database": DATABASE},
         request=request))
@@ -147,19 +152,15 @@ def register_routes():
     ]
 
 
-PAGES = {"quote_clusters": ("/-/quote-clusters/", "Every version of this statement, side by side"),
-         "stories": ("/-/stories/", "This story's page: its articles and who carried what (coverage matrix)"),
-         "entities": ("/-/entities/", "The page for this name: mentions in context, quotes, who appears alongside")}
+LINK_LABELS = {"quote_clusters": "Every version of this statement, side by side",
+               "stories": "This story's page: its articles and who carried what (coverage matrix)",
+               "entities": "The page for this name: mentions in context, quotes, who appears alongside"}
 
 
 @hookimpl
 def top_row(datasette, request, database, table, row):
-    """A row of quote_clusters or entities links to its page."""
-    from markupsafe import Markup, escape
-    from urllib.parse import quote
-
-    if database != DATABASE or table not in PAGES:
+    """A row of quote_clusters, stories or entities links to its page."""
+    if database != DATABASE or table not in PAGE_PREFIXES:
         return None
-    prefix, label = PAGES[table]
-    return Markup(f'<p class="page-link"><a href="{prefix}{escape(quote(str(row["id"]), safe=":"))}">'
-                  f"{escape(label)}</a></p>")
+    return Markup('<p class="page-link"><a href="{}">{}</a></p>').format(
+        datasette.urls.path(page_path(table, row["id"])), LINK_LABELS[table])

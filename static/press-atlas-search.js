@@ -2,10 +2,13 @@
    page's own results (the server's HTML, already escaped and sanitised)
    are fetched as the reader types and swapped in. The fetched page is
    parsed with DOMParser, which runs no script, and only its results
-   container is taken. */
+   container is taken. A search the server could not answer (too slow: its
+   page says so) or a failed request replaces the results with a message,
+   so stale results never stand for the new words. */
 (function () {
   "use strict";
   var DELAY_MS = 250;
+  var FAILED = "The search could not be run just now. Press Enter to try again.";
 
   function attach(form) {
     var input = form.querySelector("input[type=search]");
@@ -17,6 +20,22 @@
     var timer = null;
     var pending = null;
     var last = input.value.trim();
+
+    function announce() {
+      var summary = target.querySelector("[data-summary]");
+      if (status) {
+        status.textContent = summary ? summary.textContent.replace(/\s+/g, " ").trim() : "";
+      }
+    }
+
+    function showMessage(text) {
+      var message = document.createElement("p");
+      message.className = "message-error";
+      message.setAttribute("data-summary", "");
+      message.textContent = text;
+      target.replaceChildren(message);
+      announce();
+    }
 
     function update() {
       var q = input.value.trim();
@@ -30,22 +49,29 @@
       pending = new AbortController();
       var url = form.action + "?q=" + encodeURIComponent(q);
       fetch(url, { signal: pending.signal, headers: { Accept: "text/html" } })
-        .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
-        .then(function (html) {
-          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(target.id);
-          if (!fresh) {
-            return;
-          }
-          target.replaceChildren.apply(target, Array.prototype.map.call(fresh.childNodes, function (node) {
-            return document.importNode(node, true);
-          }));
-          var summary = target.querySelector("[data-summary]");
-          if (status) {
-            status.textContent = summary ? summary.textContent.replace(/\s+/g, " ").trim() : "";
-          }
-          history.replaceState(null, "", q ? url : form.action);
+        .then(function (response) {
+          return response.text().then(function (html) {
+            var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(target.id);
+            if (!fresh) {
+              showMessage(FAILED);
+              return;
+            }
+            target.replaceChildren.apply(target, Array.prototype.map.call(fresh.childNodes, function (node) {
+              return document.importNode(node, true);
+            }));
+            announce();
+            if (response.ok) {
+              history.replaceState(null, "", q ? url : form.action);
+            }
+          });
         })
-        .catch(function () { /* aborted or failed: the form still submits */ });
+        .catch(function (error) {
+          if (error && error.name === "AbortError") {
+            return; /* a newer search replaced this one */
+          }
+          last = null; /* the same words may be tried again */
+          showMessage(FAILED);
+        });
     }
 
     input.addEventListener("input", function () {

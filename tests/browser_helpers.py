@@ -12,6 +12,7 @@ the page tried to fetch.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import struct
@@ -65,15 +66,18 @@ def free_port() -> int:
 
 
 class Server:
-    """`ingest.site.serve(db)` in a subprocess, until stop()."""
+    """`ingest.site.serve(db)` in a subprocess, until stop(); `settings`
+    override datasette.yml's (a test's lower sql_time_limit_ms)."""
 
-    def __init__(self, db: Path, log: Path):
+    def __init__(self, db: Path, log: Path, settings: dict | None = None):
         self.port = free_port()
         self.origin = f"http://127.0.0.1:{self.port}"
         self.log_path = log
         self.log = open(log, "wb")
-        code = "import sys; from ingest.site import serve; serve(sys.argv[1], port=int(sys.argv[2]))"
-        self.process = subprocess.Popen([sys.executable, "-c", code, str(db), str(self.port)], cwd=REPO,
+        code = ("import json, sys; from ingest.site import serve; "
+                "serve(sys.argv[1], port=int(sys.argv[2]), settings=json.loads(sys.argv[3]))")
+        self.process = subprocess.Popen([sys.executable, "-c", code, str(db), str(self.port),
+                                         json.dumps(settings or {})], cwd=REPO,
                                         stdout=self.log, stderr=subprocess.STDOUT)
         self._wait_until_up()
 

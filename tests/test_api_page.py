@@ -101,3 +101,30 @@ async def test_documented_csv_is_spreadsheet_safe(formula_db):
                 assert not cell.startswith(FORMULAS) or is_number(cell), (url, cell)
                 checked += cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@")
     assert checked >= 10  # the hostile values were there, neutralised
+
+
+async def test_empty_database_shows_notes_not_failing_examples(tmp_path):
+    """A database with one article and nothing else: the examples that need
+    a name, a statement or a story say so instead of showing a live 404."""
+    corpus = tmp_path / "feed"
+    corpus.mkdir()
+    (corpus / "feed.jsonl").write_text(json.dumps({"url": "https://a.example/1", "outlet": "A", "title": "Only",
+                                                   "text": "One short paragraph."}))
+    db = build(tmp_path, corpus, args=("--no-nlp",))
+    assert rows(db, "select count(*) from entities")[0][0] == 0
+    ds = make_datasette(db)
+    page, urls = await api_examples(ds)
+    statuses = [p.text_content().split(" · ")[0] for p in page.cssselect(".api-example .meta")]
+    assert statuses and set(statuses) == {"200"}
+    notes = [n.text_content() for n in page.cssselect(".api-note")]
+    assert any("no names" in n for n in notes) and any("no quoted statements" in n for n in notes)
+    assert not [u for u in urls if "ENTITY_ID" in u or "CLUSTER_ID" in u]
+    for url in urls:
+        assert (await ds.client.get(url)).status_code == 200, url
+
+
+async def test_examples_show_this_sites_address_but_no_forged_host(site):
+    page = (await site.client.get("/-/api", headers={"host": "atlas.example:8443"})).text
+    assert "http://atlas.example:8443/press_atlas/articles.json" in page  # next_url, as this site's
+    forged = (await site.client.get("/-/api", headers={"host": 'evil.example"><x'})).text
+    assert "evil.example" not in forged and "http://localhost/press_atlas/articles.json" in forged

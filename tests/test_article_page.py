@@ -9,6 +9,7 @@ import html as htmllib
 import importlib.util
 import io
 import json
+import sqlite3
 
 import lxml.html
 import pytest
@@ -222,6 +223,13 @@ async def test_hostile_article_is_inert(tmp_path):
     corpus.mkdir()
     (corpus / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in records))
     db = build(tmp_path, corpus)
+    # The build escapes text that looks like Markdown or HTML; a stored body
+    # must be safe to render whatever it holds, so one is given the raw payload.
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("update articles set body_markdown = body_markdown || '\n\n' || ? "
+                     "where id = (select min(id) from articles where title != 'Links')", [payload])
+    conn.close()
     ds = make_datasette(db)
     stored = " ".join(m for (m,) in rows(db, "select body_markdown from articles"))
     assert "<script>" in stored and "onerror=" in stored and "javascript:" in stored
@@ -245,3 +253,258 @@ async def test_hostile_article_is_inert(tmp_path):
             assert "<script>alert(1)</script>" in tree.cssselect(".article-body")[0].text_content()
         if "javascript:alert(7)" in markdown:
             assert "this report" in tree.cssselect(".article-body")[0].text_content()
+
+
+# --- Matching, marking at scale, caching (review of issue 8) ---
+
+
+PLAIN_TEXT = """Harbour council publishes its lessons from the flood
+
+{points}
+
+# 5 reasons the wall failed
+
+> "We were told the wall would hold," said Ricardo Pinto, the mayor of Aveiro.
+
+![the breached wall](https://example.org/wall.png) shows the breach near Lisbon.
+
+* Keep sandbags ready in Porto.
+
++ Fund the repairs, Helena Marques said in Coimbra.
+
+"The storm surge was the worst in forty years," Helena Marques told reporters in Aveiro on Tuesday.
+
+Ricardo Pinto said the council would meet in Lisbon next week.
+"""
+
+
+@pytest.fixture(scope="module")
+def markdown_looking_db(tmp_path_factory):
+    """A plain-text article whose lines look like Markdown: numbered points,
+    a heading, a blockquote, an image, bullets."""
+    folder = tmp_path_factory.mktemp("markdown-looking")
+    corpus = folder / "feed"
+    corpus.mkdir()
+    points = "\n\n".join(f"{n}. Check the sea wall in Aveiro every spring, said Helena Marques ({n})."
+                         for n in range(1, 11))
+    (corpus / "lessons.txt").write_text(PLAIN_TEXT.format(points=points), encoding="utf-8")
+    return build(folder, corpus)
+
+
+def assert_every_paragraph_anchored_and_marked(page, db, article):
+    body = page.cssselect(".article-body")[0]
+    stored = rows(db, "select id, position, text from paragraphs where article = ? order by position", [article])
+    assert len(stored) >= 17
+    for pid, position, text in stored:
+        [block] = body.cssselect(f"#p-{position}")
+        quotes = rows(db, "select text from quotes where paragraph = ?", [pid])
+        marked = [" ".join(m.text_content().split()) for m in block.cssselect("mark.quote")]
+        assert marked == [" ".join(t.split()) for (t,) in quotes], (position, text)
+        mentions = rows(db, "select text from mentions where paragraph = ? order by start", [pid])
+        assert [a.text_content() for a in block.cssselect("a.mention")] == [t for (t,) in mentions], (position, text)
+    assert rows(db, "select count(*) from quotes")[0][0] >= 2 and rows(db, "select count(*) from mentions")[0][0] >= 15
+
+
+async def test_markdown_looking_lines_keep_their_anchors_and_marks(markdown_looking_db, tmp_path):
+    """Every paragraph gets its #p-N anchor and every quote and name its mark,
+    as built (the Markdown escaped) and as an older database holds it (the
+    same lines rendered as a list, a heading, a blockquote, a link: more than
+    eight blocks in a row that read differently from their paragraphs)."""
+    import shutil
+
+    [(article,)] = rows(markdown_looking_db, "select id from articles")
+    page = await page_of(make_datasette(markdown_looking_db), article)
+    assert_every_paragraph_anchored_and_marked(page, markdown_looking_db, article)
+
+    older = tmp_path / "older.db"
+    shutil.copy(markdown_looking_db, older)
+    conn = sqlite3.connect(older)
+    with conn:
+        conn.execute("""update articles set body_markdown = (select group_concat(text, char(10) || char(10))
+                        from (select text from paragraphs where article = articles.id order by position))""")
+    conn.close()
+    site = make_datasette(older)
+    page = await page_of(site, article)
+    body = page.cssselect(".article-body")[0]
+    assert len(body.cssselect("ol > li")) >= 10 and body.cssselect("h2") and body.cssselect("blockquote p")
+    assert_every_paragraph_anchored_and_marked(page, older, article)
+
+
+def test_alignment_skips_blocks_and_paragraphs_without_counterparts():
+    blocks = ["Advertisement"] * 12 + ["First point", "Second point", "A caption", "Third paragraph.",
+                                       "Fourth paragraph."]
+    paragraphs = ["1. First point", "2. Second point", "A stale paragraph no longer in the body", "Third paragraph.",
+                  "Fourth paragraph."]
+    pairs = {(p.block, p.paragraph) for p in article_page.align_blocks(blocks, paragraphs)}
+    assert pairs == {(12, 0), (13, 1), (15, 3), (16, 4)}
+    # A paragraph rendered as several blocks (a list) pairs with each of them.
+    pairs = [(p.block, p.paragraph) for p in article_page.align_blocks(["One", "Two", "After."],
+                                                                       ["1. One 2. Two", "After."])]
+    assert pairs == [(0, 0), (1, 0), (2, 1)]
+
+
+def _mentions(count: int) -> tuple[str, list[dict]]:
+    text = " ".join(["Paris"] * count)
+    return text, [{"paragraph": "p0", "start": i * 6, "end": i * 6 + 5, "entity": "place:paris", "name": "Paris",
+                   "type": "place"} for i in range(count)]
+
+
+def test_five_thousand_names_in_one_paragraph_are_all_marked():
+    text, mentions = _mentions(5000)
+    quotes = [{"paragraph": "p0", "start": i * 60, "end": i * 60 + 11, "kind": "direct", "speaker_name": "Anne",
+               "speaker_entity": "person:anne"} for i in range(500)]
+    body = article_page.render_body(text, [{"id": "p0", "position": 0, "text": text}], quotes, mentions)
+    assert body["annotations"] == 5500
+    tree = lxml.html.fragment_fromstring(body["html"], create_parent="div")
+    links = tree.cssselect("a.mention")
+    assert len(links) == 5000 and {a.text_content() for a in links} == {"Paris"}
+    assert len(tree.cssselect(".quote-speaker")) == 500
+    for tag in tree.cssselect(".quote-speaker"):
+        tag.drop_tree()
+    chars = _characters(tree)
+    assert "".join(c for c, _ in chars).strip() == text
+    assert sum("mark" in tags for _, tags in chars) == 500 * 11
+
+
+def _lines_run(function, *args) -> int:
+    """How many lines of the plugin's own code a call executes: its work,
+    counted, whatever the machine's speed."""
+    import sys
+
+    plugin_file = article_page.__file__
+    count = 0
+
+    def trace(frame, event, arg):
+        nonlocal count
+        if frame.f_code.co_filename != plugin_file:
+            return None
+        if event == "line":
+            count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        function(*args)
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def test_marking_work_grows_linearly_with_the_marks():
+    """Four times the names in a paragraph: about four times the work (it
+    was sixteen: each piece of text looked at every mark)."""
+    work = {}
+    for count in (250, 1000):
+        text, mentions = _mentions(count)
+        work[count] = _lines_run(article_page.render_body, text,
+                                 [{"id": "p0", "position": 0, "text": text}], [], mentions)
+    assert work[1000] < 5 * work[250], work
+
+
+async def test_bodies_are_rendered_once_and_off_the_event_loop(site_db, monkeypatch):
+    import threading
+
+    from datasette.plugins import pm
+
+    plugin = pm.get_plugin("article_page.py")
+    threads = []
+    render = plugin.render_body
+
+    def recorded(*args):
+        threads.append(threading.current_thread())
+        return render(*args)
+
+    monkeypatch.setattr(plugin, "render_body", recorded)
+    monkeypatch.setattr(plugin, "bodies", plugin.BoundedCache(2))
+    site = make_datasette(site_db)
+    ids = [a for (a,) in rows(site_db, "select id from articles order by id limit 3")]
+    for aid in [ids[0], ids[0], ids[1], ids[0], ids[2], ids[1]]:
+        await page_of(site, aid)
+    # Rendered when first asked for, and again only once pushed out of the cache (two bodies).
+    assert len(threads) == 4 and plugin.bodies.hits == 2
+    assert all(t is not threading.main_thread() for t in threads)
+    assert len(plugin.bodies.items) == 2
+
+
+def test_control_characters_in_names_render():
+    """lxml refuses control characters; scraped names may hold them."""
+    text = "He said hello there in Paris."
+    quote = {"paragraph": "p0", "start": 8, "end": 13, "kind": "direct", "speaker_name": "A\x01n\x00n\ud800e",
+             "speaker_entity": "person:anne\x0b"}
+    mention = {"paragraph": "p0", "start": 23, "end": 28, "entity": "place:paris", "name": "Pa\x1fris",
+               "type": "pla\x02ce"}
+    body = article_page.render_body(text, [{"id": "p0", "position": 0, "text": text}], [quote], [mention])
+    tree = lxml.html.fragment_fromstring(body["html"], create_parent="div")
+    assert tree.cssselect("mark.quote")[0].text_content() == "hello"
+    assert tree.cssselect(".quote-speaker a")[0].text_content() == "Anne"
+    assert tree.cssselect("a.mention")[0].get("title") == "Paris (place)"
+    assert body["annotations"] == 2
+
+
+async def test_long_lists_say_they_are_cut(site, site_db, monkeypatch):
+    from datasette.plugins import pm
+
+    plugin = pm.get_plugin("article_page.py")
+    monkeypatch.setattr(plugin, "MAX_ROWS", 2)
+    monkeypatch.setattr(plugin, "MAX_FIGURES", 1)
+    [(quotes,)] = rows(site_db, "select count(*) from quotes where article = ?", [INDEPENDENT])
+    [(figures,)] = rows(site_db, "select count(*) from figures where article = ?", [INDEPENDENT])
+    assert quotes > 2 and figures > 1
+    page = await page_of(site, INDEPENDENT)
+    assert len(page.cssselect(".quote-list > li")) == 2
+    note = page.cssselect(".article-quotes .more")[0]
+    assert f"The first 2 of {quotes} quotes" in note.text_content()
+    assert (await site.client.get(note.cssselect("a")[0].get("href"))).status_code == 200
+    figures_note = page.cssselect(".aside-figures .more")[0]
+    assert f"The first 1 of {figures}" in figures_note.text_content()
+    link = figures_note.cssselect("a")[0].get("href")
+    assert link == f"/press_atlas/figures?article={INDEPENDENT}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ab “”,."), min_size=1, max_size=60),
+       quotes=st.lists(st.tuples(st.integers(0, 60), st.integers(1, 30)), min_size=1, max_size=4),
+       mentions=st.lists(st.tuples(st.integers(0, 60), st.integers(1, 10)), max_size=3))
+def test_quotes_overlapping_with_their_speakers(text, quotes, mentions):
+    """Overlapping quotes, each followed by its speaker's tag, and names
+    inside them: the text is unchanged once the tags are taken out, each
+    tag comes right after its quote's last character, and the marks cover
+    exactly the quoted and named characters."""
+    text = " ".join(text.split())
+    if not text:
+        return
+    quotes = [(s, min(s + n, len(text))) for s, n in quotes if s < len(text)]
+    mentions = [(s, min(s + n, len(text))) for s, n in mentions if s < len(text)]
+    annotations = [{"start": s, "end": e, "tag": "mark", "attrs": {"class": "quote", "title": f"q{n}"},
+                    "after": article_page._speaker_tag({"speaker_name": f"Speaker{n}", "speaker_entity": None},
+                                                       None)}
+                   for n, (s, e) in enumerate(quotes)]
+    annotations += [{"start": s, "end": e, "tag": "a", "attrs": {"class": "mention", "href": "/-/entities/x"}}
+                    for s, e in mentions]
+    block = lxml.html.fragment_fromstring(f"<p>{htmllib.escape(text)}</p>")
+    assert article_page.annotate_block(block, annotations) == len(annotations)
+    assert sorted(_speaker_positions(block)) == sorted((f"Speaker{n}", e) for n, (s, e) in enumerate(quotes))
+    for tag in block.cssselect(".quote-speaker"):
+        tag.drop_tree()
+    chars = _characters(block)
+    assert "".join(c for c, _ in chars) == text
+    assert {i for i, (_, tags) in enumerate(chars) if "mark" in tags} == {i for s, e in quotes for i in range(s, e)}
+    assert {i for i, (_, tags) in enumerate(chars) if "a" in tags} == {i for s, e in mentions for i in range(s, e)}
+
+
+def _speaker_positions(block) -> list[tuple[str, int]]:
+    """Each speaker tag's name, with how many characters of text precede it."""
+    found, seen = [], 0
+
+    def walk(el):
+        nonlocal seen
+        if el.get("class") == "quote-speaker":
+            found.append((el.text_content().removeprefix("quote by "), seen))
+            return
+        seen += len(el.text or "")
+        for child in el:
+            walk(child)
+            seen += len(child.tail or "")
+
+    walk(block)
+    return found

@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import json
 import re
+import sqlite3
+from urllib.parse import quote
 
 import pytest
 
@@ -188,6 +190,48 @@ async def test_search_as_you_type(browser, site):
         assert "result" in await page.locator("#search-status").inner_text()
 
 
+@pytest.fixture(scope="module")
+def slow_site(site_db, tmp_path_factory):
+    """The site on a crowded copy of its database with a twentieth of the
+    time limit: a search for a common word runs out of time for real."""
+    require_chromium()
+    from test_site import crowded_copy
+
+    folder = tmp_path_factory.mktemp("slow")
+    server = Server(crowded_copy(site_db, folder), folder / "slow.log", settings={"sql_time_limit_ms": 50})
+    yield server
+    server.stop()
+
+
+async def test_live_search_says_when_it_cannot_answer(browser, slow_site):
+    """Results never stay on screen for words they do not answer: a search
+    that runs out of time shows the server's message, a failed request
+    says so, and a search that works shows its results again."""
+    async with Tab(browser, slow_site) as tab:
+        page = await tab.goto("/press_atlas/search_everything?q=Kovalenko")
+        assert await page.locator("#results-entity").count() == 1
+        await page.locator("#search-q").fill("")
+        await page.locator("#search-q").press_sequentially("the", delay=40)
+        await page.wait_for_selector("#search-results .message-error")
+        message = await page.locator("#search-results").inner_text()
+        assert "took too long" in message and "Kovalenko" not in message
+        assert "took too long" in await page.locator("#search-status").inner_text()
+        assert await page.locator("section.result-group").count() == 0
+
+        await page.locator("#search-q").fill("")
+        await page.locator("#search-q").press_sequentially("Kovalen", delay=40)
+        await page.wait_for_selector("#results-entity")
+
+        await page.route("**/search_everything?q=*", lambda route: route.abort())
+        await page.locator("#search-q").press_sequentially("ko", delay=40)
+        await page.wait_for_selector("#search-results .message-error")
+        assert "could not be run" in await page.locator("#search-results").inner_text()
+        assert await page.locator("section.result-group").count() == 0
+        # The two failures were expected: nothing else may have gone wrong.
+        tab.watch.errors = [e for e in tab.watch.errors if "search_everything?q=" not in e
+                            and "Failed to load resource" not in e]
+
+
 async def test_keyboard_only(browser, site, main_pages):
     async with Tab(browser, site) as tab:
         page = await tab.goto("/")
@@ -247,15 +291,28 @@ def hostile(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     corpus = folder / "feed"
     corpus.mkdir()
-    records = [{"url": f"https://o{n}.example/flood", "outlet": f"Outlet {n}", "published": f"2025-10-1{n}",
+    records = [{"url": "javascript:alert('url')" if n == 0 else f"https://o{n}.example/flood",
+                "outlet": f"Outlet {n} {HOSTILE}", "published": f"2025-10-1{n}",
                 "title": f"Aveiro flood report {n} {HOSTILE}", "author": HOSTILE,
                 "text": f"\u201cThe sea wall failed us and someone will answer for it {HOSTILE},\u201d "
                         f"Helena Marques said in Lisbon on Tuesday.\n\n"
                         f"The mayor of Aveiro, Ricardo Pinto, toured the flooded streets. {HOSTILE}\n\n"
+                        f"\u201cThe harbour will be rebuilt before the winter storms,\u201d Ricardo Pinto said.\n\n"
                         f"[A link](javascript:alert('markdown')) and ![an image](x onerror=alert('img'))"}
                for n in range(3)]
     (corpus / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
     db = build(folder, corpus)
+    # The build escapes text that looks like Markdown or HTML; a stored body
+    # must be safe whatever it holds, so each also gets the raw payload.
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("update articles set body_markdown = body_markdown || '\n\n' || ?", [HOSTILE])
+        # Names as hostile as the text (a name comes from the text, so the
+        # build cannot make one like this: it is given one).
+        conn.execute("update entities set name = name || ' ' || ?", [HOSTILE])
+        conn.execute("update quote_clusters set speaker = speaker || ' ' || ?", [HOSTILE])
+        conn.execute("insert into entities_fts(entities_fts) values ('rebuild')")
+    conn.close()
     server = Server(db, folder / "hostile.log")
     yield server, db
     server.stop()
@@ -266,9 +323,16 @@ async def test_hostile_article_runs_nothing(browser, hostile):
     stored = rows(db, "select id, body_markdown from articles")
     assert all("<script>" in m and "onerror=" in m and "javascript:" in m for _, m in stored)
     assert rows(db, "select count(*) from quotes")[0][0] >= 3
+    assert rows(db, "select count(*) from outlets where name like '%<script>%'")[0][0] == 3
+    assert rows(db, "select count(*) from articles where url like 'javascript:%'")[0][0] == 1
+    stories = rows(db, "select id from stories")
+    clusters = rows(db, "select id from quote_clusters")
+    assert stories and clusters
     paths = [f"/press_atlas/articles/{a}" for a, _ in stored]
-    paths += ["/", "/press_atlas/search_everything?q=alert", "/press_atlas/articles",
-              *[f"/-/entities/{e}" for (e,) in rows(db, "select id from entities where type = 'person'")]]
+    paths += ["/", "/-/api", "/press_atlas/search_everything?q=alert", "/press_atlas/search_everything?q=Marques",
+              "/press_atlas/articles", "/press_atlas/outlets", "/press_atlas/entities",
+              *[f"/-/entities/{quote(e, safe='')}" for (e,) in rows(db, "select id from entities")],
+              *[f"/-/stories/{s}" for (s,) in stories], *[f"/-/quote-clusters/{c}" for (c,) in clusters]]
     async with Tab(browser, server) as tab:
         await tab.page.add_init_script("window.__ran = []; for (const f of ['alert', 'confirm', 'prompt']) "
                                        "{ const o = window[f]; window[f] = (m) => { window.__ran.push(String(m)); "
@@ -286,7 +350,12 @@ async def test_hostile_article_runs_nothing(browser, hostile):
                         if (attr.name.startsWith('on') && /alert/.test(attr.value)) found.push(el.tagName + ' ' + attr.name);
                         if (/^\\s*javascript:/i.test(attr.value)) found.push(el.tagName + ' ' + attr.name);
                     }
-                    if (el.tagName === 'SCRIPT' && /alert/.test(el.textContent)) found.push('script: ' + el.textContent);
+                    // Data for the maps is JSON, never run, with every < escaped so it cannot end its block.
+                    const data = el.tagName === 'SCRIPT' && el.type === 'application/json';
+                    if (data && /</.test(el.textContent)) found.push('data: ' + el.textContent);
+                    if (el.tagName === 'SCRIPT' && !data && /alert/.test(el.textContent)) {
+                        found.push('script: ' + el.textContent);
+                    }
                 }
                 return found.concat([...document.querySelectorAll('img[src="x"], svg[onload]')].map(e => e.outerHTML));
             }""")

@@ -92,3 +92,57 @@ async def test_most_quoted_latest_stories_and_places(home, site_db):
     outlets = [a.text_content() for a in home.cssselect(".home-outlets li a")]
     assert outlets[0] in {n for (n,) in rows(site_db, """select name from outlets
         where article_count = (select max(article_count) from outlets)""")}
+
+
+def test_chart_has_at_most_sixty_bars_whatever_the_dates():
+    """A scraped date of 0001-01-01 beside 9999-12-31: spans of years, not
+    ten thousand bars."""
+    dates = {"0001-01-01": 1, "1999-06-01": 2, "2025-10-14": 3, "9999-12-31": 1}
+    unit, bars = home_page.buckets(dates)
+    assert unit == "200 years" and len(bars) <= home_page.MAX_BARS
+    assert sum(n for _, n in bars) == 7
+    assert bars[0] == ("0000", 1) and bars[-1] == ("9800", 1)
+    assert home_page.bucket_label(unit, "1800") == "1800–1999"
+    assert home_page.bucket_filter(unit, "1800") == {"published__gte": "1800", "published__lt": "2000"}
+    assert home_page.bucket_filter(unit, "9800") == {"published__gte": "9800"}
+    svg = home_page.coverage_svg(unit, bars)
+    assert svg.count("<rect") == len(bars)
+    for dates in ({"1990-01-01": 1, "2025-01-01": 1}, {"2000-01-01": 1, "2059-12-31": 1}):
+        unit, bars = home_page.buckets(dates)
+        assert len(bars) <= home_page.MAX_BARS and sum(n for _, n in bars) == 2, (dates, unit, len(bars))
+
+
+async def test_home_page_with_centuries_of_dates_and_an_older_database(site_db, tmp_path):
+    """Hostile dates: the chart stays readable and each bar's link finds its
+    articles. An older database without an outlets table: the page shows."""
+    import shutil
+    import sqlite3
+
+    db = tmp_path / "atlas.db"
+    shutil.copy(site_db, db)
+    conn = sqlite3.connect(db)
+    with conn:
+        ids = [a for (a,) in conn.execute("select id from articles order by id limit 2")]
+        conn.execute("update articles set published = '0001-01-01' where id = ?", [ids[0]])
+        conn.execute("update articles set published = '9999-12-31T00:00:00' where id = ?", [ids[1]])
+    conn.close()
+    ds = make_datasette(db)
+    page = lxml.html.fromstring((await ds.client.get("/")).text)
+    assert len(page.cssselect("svg.coverage-chart rect.bar")) <= home_page.MAX_BARS
+    table_rows = page.cssselect(".chart-table tbody tr")
+    dated = count(db, "select count(*) from articles where published is not null")
+    assert sum(int(tr.cssselect("td")[1].text_content()) for tr in table_rows) == dated
+    for tr in (table_rows[0], table_rows[-1]):
+        href, shown = tr.cssselect("a")[0].get("href"), int(tr.cssselect("td")[1].text_content())
+        data = (await ds.client.get(href.replace("/articles?", "/articles.json?") + "&_size=0&_extra=count")).json()
+        assert data["count"] == shown, href
+
+    older = tmp_path / "older.db"
+    shutil.copy(site_db, older)
+    conn = sqlite3.connect(older)
+    with conn:
+        conn.execute("drop table outlets")
+    conn.close()
+    response = await make_datasette(older).client.get("/")
+    assert response.status_code == 200
+    assert lxml.html.fromstring(response.text).cssselect(".counts")

@@ -56,7 +56,7 @@ async def test_rows_link_to_the_pages(site, site_db):
     html = (await site.client.get(f"/press_atlas/quote_clusters/{cid}")).text
     assert f'href="/-/quote-clusters/{cid}"' in html
     html = (await site.client.get("/press_atlas/entities/person~3Avolodymyr-zelensky")).text
-    assert 'href="/-/entities/person:volodymyr-zelensky"' in html
+    assert 'href="/-/entities/person%3Avolodymyr-zelensky"' in html
 
 
 async def test_hostile_quotes_are_inert_on_the_pages(tmp_path):
@@ -121,3 +121,25 @@ async def test_links_with_encoded_ids_reach_the_pages(site):
     assert hrefs and any("%3A" in h for h in hrefs)
     for href in hrefs:
         assert (await site.client.get(href)).status_code == 200, href
+
+
+async def test_long_lists_on_the_pages_say_they_are_cut(site, site_db, monkeypatch):
+    from datasette.plugins import pm
+
+    monkeypatch.setattr(pm.get_plugin("story_pages.py"), "MAX_ROWS", 1)
+    [(entity, mentions)] = rows(site_db, """select entity, count(*) from mentions
+                                           where entity = 'person:volodymyr-zelensky' group by entity""")
+    page = lxml.html.fromstring((await site.client.get(f"/-/entities/{entity}")).text)
+    assert len(page.cssselect(".mentions > li")) == 1
+    notes = [p.text_content() for p in page.cssselect(".more")]
+    assert any(f"The latest 1 of {mentions}" in n for n in notes), notes
+    [(sid, articles)] = rows(site_db, "select id, article_count from stories order by article_count desc limit 1")
+    page = lxml.html.fromstring((await site.client.get(f"/-/stories/{sid}")).text)
+    link = page.cssselect(".more a")[0]
+    assert link.text_content() == f"all {articles} articles"
+    listed = (await site.client.get(link.get("href").replace("/articles?", "/articles.json?") + "&_extra=count")).json()
+    assert listed["count"] == articles
+    [(cid, versions)] = rows(site_db, "select id, version_count from quote_clusters "
+                                      "order by version_count desc limit 1")
+    page = lxml.html.fromstring((await site.client.get(f"/-/quote-clusters/{cid}")).text)
+    assert f"The first 1 of {versions}" in page.cssselect(".more")[0].text_content()

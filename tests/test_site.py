@@ -241,7 +241,9 @@ async def test_errors_are_pages_not_tracebacks(ds):
     for path, status in [("/press_atlas/nope", 404), ("/press_atlas/articles/nope", 404), ("/nope.db", 404),
                          ("/press_atlas/articles.json?_sort=nope", 400),
                          ("/press_atlas/articles?_next=%ff", 200), ("/press_atlas/articles?_size=999999", 400),
-                         ("/press_atlas/articles?_facet=nope", 400), ("/press_atlas/articles?id__gt=%00", 200)]:
+                         ("/press_atlas/articles?_facet=nope", 400), ("/press_atlas/articles?id__gt=%00", 200),
+                         ("/press_atlas/articles.json?_timelimit=abc", 400),
+                         ("/press_atlas/who_said_it?q=wall&_timelimit=abc", 400)]:
         response = await ds.client.get(path)
         assert response.status_code == status, (path, response.status_code)
         assert "Traceback" not in response.text
@@ -364,3 +366,221 @@ async def test_cluster_map_data_requests_answer(ds):
         assert any(r["latitude"] is not None for r in data["rows"]), path
     table = (await get(ds, f"/press_atlas/entities.json?type=place&{qs}")).json()
     assert table["count"] == len(table["rows"])
+
+
+# --- Search everything at full size, errors, CORS, base_url (review of issue 8) ---
+
+
+def crowded_copy(db, folder):
+    """A copy of a database with each paragraph repeated a thousand times:
+    for the site's, over 200,000 paragraphs, so a common word matches as
+    much of the corpus as it does at full size and ranking it takes a while."""
+    import shutil
+    import sqlite3
+
+    crowded = folder / "crowded.db"
+    shutil.copy(db, crowded)
+    conn = sqlite3.connect(crowded)
+    with conn:
+        conn.execute("""with recursive copy(n) as (select 1 union all select n + 1 from copy where n < 1000)
+                        insert into paragraphs (id, article, position, text)
+                        select p.id || '-' || copy.n, p.article, p.position + 100000 * copy.n, p.text
+                        from paragraphs p, copy""")
+        conn.execute("insert into paragraphs_fts(paragraphs_fts) values ('rebuild')")
+    conn.close()
+    return crowded
+
+
+@pytest.fixture(scope="module")
+def crowded_db(site_db, tmp_path_factory):
+    return crowded_copy(site_db, tmp_path_factory.mktemp("crowded"))
+
+
+async def test_search_page_runs_the_search_once(ds):
+    """The HTML page is its own route: Datasette's canned-query view (whose
+    table the page never showed) no longer runs the search first."""
+    db = ds.get_database("press_atlas")
+    searches = []
+    execute = db.execute
+
+    async def counted(sql, *args, **kwargs):
+        if "snippet(" in sql:
+            searches.append(sql)
+        return await execute(sql, *args, **kwargs)
+
+    db.execute = counted
+    try:
+        html = (await get(ds, "/press_atlas/search_everything?q=Kovalenko")).text
+    finally:
+        del db.execute
+    assert "<mark>Kovalenko</mark>" in html
+    assert len(searches) == 1
+
+
+async def test_search_that_runs_out_of_time_says_so(crowded_db):
+    import lxml.html
+
+    site = make_datasette(crowded_db)
+    await site.invoke_startup()
+    assert (await site.client.get("/press_atlas/search_everything?q=Kovalenko")).status_code == 200
+    # A twentieth of the site's limit: ranking "the" over 200,000 paragraphs takes longer.
+    site.sql_time_limit_ms = 50
+    response = await site.client.get("/press_atlas/search_everything?q=the")
+    assert response.status_code == 400 and response.headers["cache-control"] == "no-store"
+    page = lxml.html.fromstring(response.text)
+    message = page.cssselect("#search-results .message-error")[0].text_content()
+    assert "took too long" in message and "more specific words" in message
+    assert page.cssselect("input#search-q")[0].get("value") == "the"  # the form, to try again
+    assert "textarea" not in response.text and "paragraphs_fts" not in response.text
+    # A narrower search still answers; the JSON API says why it failed, as JSON.
+    narrow = await site.client.get("/press_atlas/search_everything?q=Kovalenko")
+    assert narrow.status_code == 200 and "<mark>Kovalenko</mark>" in narrow.text
+    data = (await site.client.get("/press_atlas/search_everything.json?q=the")).json()
+    assert data["ok"] is False and "too long" in data["error"] and "select" not in data["error"]
+    # Any other page that runs out of time: a message, never the SQL.
+    table = await site.client.get("/press_atlas/paragraphs?_search=the&_sort=text")
+    assert table.status_code == 400 and "too long" in table.text.lower()
+    assert "<textarea" not in table.text and "select " not in table.text.lower()
+
+
+async def test_search_page_shows_the_best_of_each_kind_and_how_many(ds, site_db):
+    import lxml.html
+
+    page = lxml.html.fromstring((await get(ds, "/press_atlas/search_everything?q=the")).text)
+    [(matched,)] = rows(site_db, """select count(*) from paragraphs_fts
+                                    where paragraphs_fts match '"the"*'""")
+    assert matched > 20
+    group = page.cssselect("#results-paragraph")[0]
+    assert len(group.cssselect("li.result")) == 20
+    assert f"the best 20 of {matched:,}" in group.cssselect("h2")[0].text_content()
+    more = group.cssselect(".all-matches a")[0]
+    assert more.text_content() == f"All {matched:,} matching paragraphs"
+    listed = (await get(ds, more.get("href").replace("/paragraphs?", "/paragraphs.json?") + "&_extra=count")).json()
+    assert listed["count"] == matched
+    summary = page.cssselect(".search-summary")[0].text_content()
+    assert f"{matched:,} paragraphs" in summary
+    # The API: the best 100 of each kind, or fewer with per_type.
+    data = (await get(ds, "/press_atlas/search_everything.json?q=the&_shape=array")).json()
+    assert sum(r["type"] == "paragraph" for r in data) == min(matched, 100)
+    few = (await get(ds, "/press_atlas/search_everything.json?q=the&per_type=3&_shape=array")).json()
+    kinds = {r["type"] for r in few}
+    assert all(sum(r["type"] == k for r in few) <= 3 for k in kinds) and "paragraph" in kinds
+
+
+async def test_search_snippets_decode_spellings_and_mark_speakers(site_db, tmp_path):
+    """An entity's spellings are a JSON array: shown decoded, never with its
+    backslashes; a quote found by its speaker has the speaker marked."""
+    import shutil
+    import sqlite3
+
+    db = tmp_path / "atlas.db"
+    shutil.copy(site_db, db)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("""update entities set aliases = json_insert(aliases, '$[#]', 'Andrii "The Hammer" Kovalenko')
+                        where id = 'person:andry-kovalenko'""")
+        conn.execute("insert into entities_fts(entities_fts) values ('rebuild')")
+    conn.close()
+    site = make_datasette(db)
+    data = (await get(site, "/press_atlas/search_everything.json?q=Hammer&_shape=array")).json()
+    [entity] = [r for r in data if r["type"] == "entity"]
+    assert entity["snippet"] == 'written Andrii "The <mark>Hammer</mark>" Kovalenko'
+    quotes = [r for r in (await get(site, "/press_atlas/search_everything.json?q=Kovalenko&_shape=array")).json()
+              if r["type"] == "quote"]
+    assert quotes and all("<mark>Kovalenko</mark>" in r["speaker_snippet"] for r in quotes)
+    import lxml.html
+
+    page = lxml.html.fromstring((await get(site, "/press_atlas/search_everything?q=Kovalenko")).text)
+    speakers = [li.cssselect(".meta")[0] for li in page.cssselect("#results-quote li.result")]
+    assert speakers and all(m.cssselect("a mark")[0].text_content() == "Kovalenko" for m in speakers)
+
+
+async def test_unknown_article_or_format_is_a_quiet_404(ds, capfd):
+    """A 404 costs a template, not a traceback: nothing is printed (Datasette
+    printed every local variable, request headers included, for each one)."""
+    capfd.readouterr()
+    for path in ("/press_atlas/articles/0000000000000000", "/press_atlas/articles/nope",
+                 "/press_atlas/articles.tsv", "/press_atlas/articles/0000000000000000.tsv", "/nowhere"):
+        response = await ds.client.get(path, headers={"x-secret": "s3cr3t-header"})
+        assert response.status_code == 404, (path, response.status_code)
+        assert "Traceback" not in response.text and "s3cr3t" not in response.text
+        assert "<h1>Not found</h1>" in response.text, path
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+    data = (await ds.client.get("/press_atlas/articles/nope.json")).json()
+    assert data["ok"] is False and data["status"] == 404
+
+
+async def test_server_error_is_one_log_line_and_never_shown(site_db, caplog, capfd):
+    import logging
+
+    from datasette import hookimpl
+    from datasette.plugins import pm
+
+    class Broken:
+        """A page that fails the way a bug would."""
+
+        @hookimpl
+        def register_routes(self):
+            async def broken(request):
+                raise RuntimeError("internal detail\nsecond line")
+
+            return [(r"^/-/broken$", broken)]
+
+    pm.register(Broken(), name="test-broken-page")
+    try:
+        site = make_datasette(site_db)
+        capfd.readouterr()
+        with caplog.at_level(logging.ERROR, logger="press_atlas.site"):
+            response = await site.client.get("/-/broken?token=abc", headers={"x-secret": "s3cr3t-header"},
+                                             cookies={"session": "s3cr3t-cookie"})
+    finally:
+        pm.unregister(name="test-broken-page")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.text
+    assert "internal detail" not in response.text and "Traceback" not in response.text
+    [record] = [r for r in caplog.records if r.name == "press_atlas.site"]
+    line = record.getMessage()
+    assert "\n" not in line and "RuntimeError" in line and "/-/broken" in line and "internal detail" in line
+    assert "s3cr3t" not in line
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err and "s3cr3t" not in out + err
+
+
+async def test_json_api_allows_any_origin(ds):
+    for path in ("/press_atlas/articles.json?_size=1", "/press_atlas/search_everything.json?q=Kovalenko",
+                 "/press_atlas/articles.csv?_size=1", "/press_atlas/articles/nope.json"):
+        response = await ds.client.get(path, headers={"origin": "https://notebook.example"})
+        assert response.headers.get("access-control-allow-origin") == "*", path
+
+
+async def test_every_link_honours_base_url(site_db):
+    """Served under a prefix (a proxy's /atlas/), every link and script on
+    the pages points inside it, and the links work."""
+    import lxml.html
+    from datasette.utils import PrefixedUrlString
+
+    site = make_datasette(site_db, settings={"base_url": "/atlas/"})
+    [(article, story)] = rows(site_db, "select id, story from articles where author = 'Namita Singh'")
+    [(cluster,)] = rows(site_db, "select id from quote_clusters limit 1")
+    pages = ["/", f"/press_atlas/articles/{article}", "/-/entities/person%3Aandry-kovalenko", f"/-/stories/{story}",
+             f"/-/quote-clusters/{cluster}", "/-/api", "/press_atlas/search_everything?q=Kovalenko",
+             "/press_atlas/articles/nope", "/press_atlas/quote_clusters/" + cluster]
+    links = set()
+    for path in pages:
+        response = await site.client.get(path)
+        assert response.status_code in (200, 404), path
+        for el in lxml.html.fromstring(response.text).iter():
+            for name in ("href", "src", "action"):
+                value = el.get(name) if isinstance(el.tag, str) else None
+                if value and value.startswith("/") and not value.startswith("//"):
+                    assert value.startswith("/atlas/"), (path, el.tag, value)
+                    links.add(value.split("#")[0])
+    checked = 0
+    for link in sorted(links):
+        if link.endswith(".db") or "/-/raw/" in link:
+            continue
+        response = await site.client.get(PrefixedUrlString(link))
+        assert response.status_code == 200, (link, response.status_code)
+        checked += 1
+    assert checked > 40
