@@ -58,33 +58,37 @@ def find_repeats(db, min_articles: int = MIN_ARTICLES) -> dict[str, list[tuple[s
         from paragraphs p join articles a on a.id = p.article
         where a.outlet is not null
     """
-    articles_with: dict[tuple[str, bytes], set[str]] = defaultdict(set)
-    for outlet, article, _pid, text in db.execute(rows):
-        if outlet in big and _eligible(text):
-            articles_with[(outlet, line_key(text))].add(article)
-    repeated = {k: len(v) for k, v in articles_with.items() if len(v) >= min_articles}
-    del articles_with
-    if not repeated:
-        return {}
-
+    # Each eligible line's key goes to a temporary table and SQLite counts
+    # the articles per key: memory stays flat however big the corpus.
+    db.execute("create temp table _line_keys (outlet text, key blob, article text, paragraph text, words int)")
+    db.conn.executemany(
+        "insert into _line_keys values (?, ?, ?, ?, ?)",
+        ((outlet, line_key(text), article, pid, len(text.split()))
+         for outlet, article, pid, text in db.conn.execute(rows) if outlet in big and _eligible(text)))
+    db.execute("create index _line_keys_key on _line_keys (outlet, key)")
     cut: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for outlet, article, pid, text in db.execute(rows):
-        if outlet not in big or not _eligible(text):
-            continue
-        n = repeated.get((outlet, line_key(text)))
-        if n is None:
-            continue
-        if len(text.split()) > MAX_WORDS and n * 2 < outlet_sizes[outlet]:
+    for outlet, article, pid, words, n in db.conn.execute("""
+        select l.outlet, l.article, l.paragraph, l.words, r.n
+        from _line_keys l join (
+          select outlet, key, count(distinct article) as n from _line_keys
+          group by outlet, key having count(distinct article) >= ?
+        ) r on r.outlet = l.outlet and r.key = l.key
+        order by l.rowid""", [min_articles]):
+        if words > MAX_WORDS and n * 2 < outlet_sizes[outlet]:
             continue
         cut[article].append((pid, n))
+    db.execute("drop table _line_keys")
     return cut
 
 
 def remove_repeats(db, min_articles: int = MIN_ARTICLES) -> int:
     """Move repeated furniture from paragraphs to removed_blocks; returns
-    the number of paragraphs moved."""
+    the number of paragraphs moved. Writes go in batches (executemany)."""
     cut = find_repeats(db, min_articles)
     outlet_names = dict(db.execute("select id, name from outlets"))
+    removed_rows: list[tuple] = []
+    gone: list[tuple[str]] = []  # paragraph ids leaving the body
+    bodies: list[tuple] = []
     moved = 0
     for article, pieces in cut.items():
         paragraphs = db.execute(
@@ -104,22 +108,30 @@ def remove_repeats(db, min_articles: int = MIN_ARTICLES) -> int:
             if pid not in ids:
                 continue
             removed_texts.append(text)
-            db.execute(
-                "insert into removed_blocks (id, article, position, text, reason, score) "
-                "values (?, ?, ?, ?, ?, null)",
-                [f"{pid}-repeat", article, position, text,
-                 f"repeats in {counts[pid]} articles of {outlet_names.get(outlet, outlet)}"],
-            )
-            db.execute("delete from paragraphs where id = ?", [pid])
-            db.execute("delete from figures where paragraph = ?", [pid])
-            db.execute("delete from quotes where paragraph = ?", [pid])
-            moved += 1
+            removed_rows.append((f"{pid}-repeat", article, position, text,
+                                 f"repeats in {counts[pid]} articles of {outlet_names.get(outlet, outlet)}"))
+            gone.append((pid,))
         body_text = "\n\n".join(p[2] for p in kept)
-        db.execute(
-            "update articles set body_text = ?, body_markdown = ?, word_count = ? where id = ?",
-            [body_text, drop_markdown_blocks(markdown or "", removed_texts),
-             len(body_text.split()), article],
-        )
+        bodies.append((body_text, drop_markdown_blocks(markdown or "", removed_texts),
+                       len(body_text.split()), article))
+        if len(bodies) >= WRITE_BATCH:
+            moved += _write(db, removed_rows, gone, bodies)
+    return moved + _write(db, removed_rows, gone, bodies)
+
+
+WRITE_BATCH = 1000  # articles rewritten per batch
+
+
+def _write(db, removed_rows: list, gone: list, bodies: list) -> int:
+    db.conn.executemany("insert into removed_blocks (id, article, position, text, reason, score) "
+                        "values (?, ?, ?, ?, ?, null)", removed_rows)
+    for table, column in (("paragraphs", "id"), ("figures", "paragraph"), ("quotes", "paragraph")):
+        db.conn.executemany(f"delete from {table} where {column} = ?", gone)
+    db.conn.executemany("update articles set body_text = ?, body_markdown = ?, word_count = ? where id = ?",
+                        bodies)
+    moved = len(gone)
+    for batch in (removed_rows, gone, bodies):
+        batch.clear()
     return moved
 
 

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from dataclasses import dataclass
+import queue
+import sqlite3
+import threading
+from collections import deque
+from contextlib import closing
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .analyse import Analysis, analyse
+from .cache import AnalysisCache, cache_path_for
 from .read import RawDocument, ReadStats, discover, read_sources
-from .write import Writer, temp_path_for
+from .write import Writer, checkpoint, temp_path_for
 
 
 @dataclass
@@ -21,6 +27,9 @@ class Summary:
     errors: int
     skipped: int
     db_path: Path
+    reused: int = 0  # documents whose analysis an earlier build had kept
+    analysed: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per corpus-level stage
 
     def line(self) -> str:
         skipped = ""
@@ -28,18 +37,161 @@ class Summary:
             files = "file" if self.skipped == 1 else "files"
             skipped = f", {self.skipped} {files} skipped (not an input format)"
         return (f"Read {self.documents} documents: {self.articles} articles written, "
-                f"{self.errors} errors{skipped} -> {self.db_path}")
+                f"{self.errors} errors{skipped} -> {self.db_path} "
+                f"({self.reused} reused, {self.analysed} analysed)")
 
 
 def _analysed(docs: Iterable[RawDocument], workers: int, nlp: bool = True) -> Iterator[Analysis]:
-    """Analyses in input order, from `workers` processes."""
-    work = partial(analyse, nlp=nlp)
-    if workers <= 1:
-        yield from map(work, docs)
-        return
-    ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-    with ctx.Pool(workers) as pool:
-        yield from pool.imap(work, docs, chunksize=4)
+    """Analyses in input order, from `workers` processes. A document that
+    crashes or hangs its worker becomes an error, not a stopped build
+    (ingest/supervise.py)."""
+    from .supervise import analysed
+
+    return analysed(docs, workers, partial(analyse, nlp=nlp))
+
+
+# Documents read ahead of the writer: bounds memory however large the
+# corpus (reused analyses wait here, the rest are with the workers).
+WINDOW_PER_WORKER = 32
+
+
+def _reusing(docs: Iterable[RawDocument], workers: int, nlp: bool,
+             cache: AnalysisCache | None) -> Iterator[tuple[Analysis, bool]]:
+    """(analysis, reused) for each document in input order: the cache's
+    when it has the document's bytes, else from `_analysed`, which only ever
+    sees the documents to analyse. At most a window of documents is read
+    ahead of the caller, however many are reused.
+
+    With worker processes, `_analysed` runs in a thread of its own, reading
+    the documents to analyse from a queue: it reads ahead to keep the
+    workers busy, and when the next documents are all reused it must wait
+    for one to analyse, which it can only do away from this thread. In one
+    process it runs here (its time limit needs the main thread) and never
+    reads ahead, so it never waits."""
+    docs = iter(docs)
+    window = WINDOW_PER_WORKER * max(1, workers)
+    pending: deque = deque()  # in input order: a reused Analysis, or None for one being analysed
+    todo: queue.SimpleQueue = queue.SimpleQueue()  # documents for _analysed; None: no more
+    exhausted = False
+
+    def advance() -> bool:
+        """Read one document: reused at once, or queued for analysis."""
+        nonlocal exhausted
+        doc = None if exhausted else next(docs, None)
+        if doc is None:
+            if not exhausted:
+                exhausted = True
+                todo.put(None)
+            return False
+        reused = cache.lookup(doc) if cache is not None else None
+        pending.append(reused)
+        if reused is None:
+            todo.put(doc)
+        return True
+
+    awaiting = threading.Event()  # set while this thread waits for an analysis
+
+    def feed() -> Iterator[RawDocument]:
+        while True:
+            try:
+                doc = todo.get(timeout=PAD_AFTER_SECONDS)
+            except queue.Empty:
+                if awaiting.is_set():
+                    # Waited on while it reads ahead for documents that are
+                    # not coming (the next ones are reused): a cheap stand-in
+                    # lets it get on with the ones it has.
+                    yield PAD
+                continue
+            if doc is None:
+                return
+            yield doc
+
+    if workers > 1:
+        results = _in_thread(lambda: _analysed(feed(), workers, nlp), window, awaiting)
+    else:
+        results = _analysed(feed(), workers, nlp)
+    try:
+        while True:
+            while len(pending) <= window and advance():
+                pass
+            if not pending:
+                break
+            reused = pending.popleft()
+            if reused is not None:
+                yield reused, True
+                continue
+            analysis = next(results, None)
+            if analysis is None:
+                raise RuntimeError("the analysis stage returned fewer analyses than documents")
+            yield analysis, False
+        if next(results, None) is not None:
+            raise RuntimeError("the analysis stage returned more analyses than documents")
+    finally:
+        todo.put(None)  # a feeder still waiting for documents stops
+        results.close()
+
+
+# A document that is no document: fed to the analysis stage only to let it
+# past its read-ahead; analysed at once (it carries an error) and dropped.
+PAD = RawDocument("\0press-atlas padding", "", None, "text", b"", error="padding")
+PAD_AFTER_SECONDS = 0.05
+
+
+def _in_thread(make: Callable[[], Iterator[Analysis]], size: int,
+               awaiting: threading.Event) -> Iterator[Analysis]:
+    """The iterator `make()` returns, run in a thread, its results (less
+    those of PAD) passed on through a queue of `size`; `awaiting` is set
+    while the caller waits for one. Closing this generator stops the
+    thread's iterator (and so its worker processes)."""
+    results: queue.Queue = queue.Queue(size)
+    stop = threading.Event()
+    end = object()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                results.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def pump() -> None:
+        iterator = make()
+        try:
+            for analysis in iterator:
+                if analysis.source["path"] == PAD.key:
+                    continue
+                if not put(("ok", analysis)):
+                    break
+            else:
+                put(("ok", end))
+        except BaseException as exc:  # noqa: BLE001 - passed on to the consuming thread
+            put(("error", exc))
+        finally:
+            iterator.close()
+
+    thread = threading.Thread(target=pump, name="press-atlas analysis", daemon=True)
+    thread.start()
+    finished = False
+    try:
+        while True:
+            awaiting.set()
+            try:
+                kind, item = results.get()
+            finally:
+                awaiting.clear()
+            if kind == "error":
+                raise item
+            if item is end:
+                finished = True
+                return
+            yield item
+    finally:
+        stop.set()
+        # On the way out of a failed build, the documents still in flight
+        # are not waited for long: the process is ending anyway.
+        thread.join(None if finished else 10)
 
 
 def build(
@@ -48,9 +200,14 @@ def build(
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
     nlp: bool = True,
+    reuse: bool = True,
 ) -> Summary:
     """Build the database at db_path from the SOURCE files and folders.
     With nlp=False, no quotes or entities (the slowest stage) are found.
+
+    Documents whose bytes an earlier build to the same db_path analysed are
+    not analysed again (ingest/cache.py); reuse=False forgets what earlier
+    builds kept and analyses everything.
 
     `progress` is called with the number of input bytes each document took.
     """
@@ -59,18 +216,38 @@ def build(
     _remove_stale_temp_files(db_path)
     tmp = temp_path_for(db_path)
     stats = ReadStats()
-    writer = Writer(tmp)
+    if not reuse:
+        cache_path_for(db_path).unlink(missing_ok=True)
+    cache = AnalysisCache(cache_path_for(db_path), nlp)
+    writer = Writer(tmp, memo=cache)
     try:
-        for analysis in _analysed(read_sources(sources, stats), workers, nlp):
-            writer.add(analysis)
-            if progress:
-                progress(analysis.source["size"] + 1)
+        docs = read_sources(sources, stats)
+        with closing(_reusing(docs, workers, nlp, cache)) as analyses:
+            for analysis, reused in analyses:
+                writer.add(analysis)
+                if reused:
+                    cache.reused += 1
+                else:
+                    cache.analysed += 1
+                    cache.keep(analysis)
+                if writer.documents == 1:
+                    checkpoint("analyse")
+                if progress:
+                    progress(analysis.source["size"] + 1)
+        cache.commit()
         writer.finish()
+        checkpoint("rename")
         _replace_durably(tmp, db_path)
     except BaseException:
         writer.abort()
+        cache.close()
         raise
-    return Summary(writer.documents, writer.articles, writer.errors, stats.skipped, db_path)
+    try:
+        cache.finish()
+    except (sqlite3.Error, OSError):
+        pass  # the database is in place; the next build just reuses less
+    return Summary(writer.documents, writer.articles, writer.errors, stats.skipped, db_path,
+                   reused=cache.reused, analysed=cache.analysed, timings=writer.timings)
 
 
 def _replace_durably(tmp: Path, target: Path) -> None:

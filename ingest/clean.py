@@ -397,18 +397,25 @@ def reason_for(text: str) -> str:
     return "furniture: " + ", ".join(kinds) if kinds else "not article prose"
 
 
+# A page none of whose lines (the title aside) has this many words is a
+# menu, a list of links or a banner: nothing in it is an article to keep.
+MIN_PROSE_WORDS = 6
+
+
 def classify(lines: list[str], title_index: int | None,
              model: LineModel | None = None) -> list[tuple[bool, float]]:
     """(keep, probability) for each line; the furniture rules then cut what
     they match (see `reason_for`). If no line passes the threshold, the
     page's best lines are kept rather than nothing: a page we were given as
-    an article is more likely an article we misjudge than no article."""
+    an article is more likely an article we misjudge than no article, unless
+    no line but the title is as long as a sentence (MIN_PROSE_WORDS)."""
     model = model or default_model()
     if model is None:
         raise RuntimeError(f"no line model at {MODEL_PATH}")
     probabilities = model.probabilities(line_features(lines, title_index))
     threshold = model.threshold
-    candidates = [p for i, p in enumerate(probabilities) if i != title_index]
-    if candidates and max(candidates) < threshold:
-        threshold = max(candidates) * 0.6
+    candidates = [(p, line) for i, (p, line) in enumerate(zip(probabilities, lines)) if i != title_index]
+    if candidates and max(candidates)[0] < threshold \
+            and max(len(line.split()) for _p, line in candidates) >= MIN_PROSE_WORDS:
+        threshold = max(candidates)[0] * 0.6
     return [(p >= threshold and rule_for(line) is None, p) for line, p in zip(lines, probabilities)]

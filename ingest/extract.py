@@ -61,6 +61,24 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
+# Characters that XML, and so lxml, cannot hold: it drops them, or drops
+# everything after them (a lone surrogate from a JSON "\\ud800" escape).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_char(m: re.Match) -> str:
+    char = m.group()
+    if char in "\x0b\x0c":
+        return " "  # vertical tab and form feed are whitespace
+    return "" if char < " " else "\ufffd"
+
+
+def xml_safe(text: str) -> str:
+    """The text without what lxml cannot hold: control characters dropped
+    (as decoding drops them), lone surrogates marked as unreadable."""
+    return _NOT_XML.sub(_xml_char, text)
+
+
 def render(article: Article) -> Article:
     """Fill body_markdown and paragraphs from body_html."""
     fragment = article.body_html.strip()
@@ -79,7 +97,10 @@ def render(article: Article) -> Article:
     if not paragraphs:
         raise NoArticle("no article text found")
     article.paragraphs = paragraphs
-    markdown = markdownify(fragment, heading_style="ATX", bullets="-", strip=["script", "style"])
+    # escape_misc: text that only looks like Markdown ("1. First point",
+    # "# 5 reasons", "> quoted") stays text, so the Markdown renders as the
+    # paragraphs read.
+    markdown = markdownify(fragment, heading_style="ATX", bullets="-", strip=["script", "style"], escape_misc=True)
     article.body_markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip()
     return article
 
@@ -102,6 +123,14 @@ def from_html(text: str, url: str | None = None) -> Article:
     import trafilatura
     from trafilatura.htmlprocessing import build_html_output
 
+    text = xml_safe(text)
+    # The page is parsed once here for the headline and for its visible blocks
+    # (standfirst, and the audit of what the body left out); a page nested
+    # deeper than the parser reads is unwrapped first, or its text is lost.
+    page, too_deep = parse_page_checked(text)
+    if too_deep:
+        text = unwrap(text)
+        page, too_deep = parse_page_checked(text)
     # favor_precision: trafilatura's misses are furniture kept (teasers,
     # captions, prompts), not article text dropped; on the benchmark it
     # trades 1 point of recall for 1.5 of precision.
@@ -118,14 +147,14 @@ def from_html(text: str, url: str | None = None) -> Article:
         as_dict=False,
     )
     if doc is None or doc.body is None or not len(doc.body):
+        if too_deep:
+            raise NoArticle(f"no article text found in the page: it is nested more than {MAX_DEPTH} levels "
+                            "deep, and the HTML parser reads no deeper")
         raise NoArticle("no article text found in the page")
     body = build_html_output(doc)
     page_url = url or doc.url
     site = metadata.site_name(_clean(doc.sitename))
     domain = domain_of(page_url) or _clean(doc.hostname)
-    # The page is parsed once here for the headline and for its visible blocks
-    # (standfirst, and the audit of what the body left out).
-    page = parse_page(text)
     title = metadata.visible_headline(page) or metadata.strip_site_name(_clean(doc.title), [site, domain])
     blocks = visible_blocks(page)
     article = Article(
@@ -184,10 +213,38 @@ _INVISIBLE = "//head|//script|//style|//noscript|//template|//svg|//iframe|//*[@
 
 def parse_page(html: str):
     """The page as an lxml document, or None when it cannot be parsed."""
+    return parse_page_checked(html)[0]
+
+
+# libxml2 builds the tree 256 elements deep and drops what is deeper
+# ("Excessive depth in document"); it has no option to read deeper that does
+# not also lift its other limits.
+MAX_DEPTH = 256
+
+
+def parse_page_checked(html: str):
+    """(the page as an lxml document or None, whether it was nested deeper
+    than the parser reads, so some of it is missing)."""
+    parser = lxml.html.HTMLParser()
     try:
-        return lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(html, parser=parser)
     except (ValueError, lxml.etree.ParserError):
-        return None
+        return None, False
+    return root, any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log)
+
+
+# Elements that only wrap or style text: a page nested thousands of levels
+# deep (broken, or built to break parsers) is nested with these.
+_INLINE_WRAPPERS = re.compile(r"</?(?:span|font|b|i|u|em|strong|small|big|a|label|abbr|mark|sub|sup)\b[^>]*>",
+                              re.IGNORECASE)
+_BLOCK_WRAPPERS = re.compile(r"</?(?:div|section|center|table|tbody|thead|tfoot|tr|td|th|ul|ol|dl|form|main|"
+                             r"aside|nav|header|footer|figure|details|summary|fieldset)\b[^>]*>", re.IGNORECASE)
+
+
+def unwrap(html: str) -> str:
+    """The page without its wrapping elements, their text kept: what is left
+    (paragraphs, headings, list items) nests no deeper than the text does."""
+    return _BLOCK_WRAPPERS.sub("\n", _INLINE_WRAPPERS.sub("", html))
 
 
 def page_blocks(html: str) -> list[str]:
@@ -560,7 +617,7 @@ def from_text(text: str, url: str | None = None, title: str | None = None, model
     cut), or whichever the text looks like (None)."""
     from . import clean
 
-    lines, placeholders = split_lines(text)
+    lines, placeholders = split_lines(xml_safe(text))
     if not lines:
         raise NoArticle("the text is empty")
     guess = locate_title(lines, title)

@@ -15,6 +15,7 @@ per-document stage runs them.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -88,9 +89,10 @@ def _number(raw: str) -> float | None:
     if raw in WORD_NUMBERS:
         return float(WORD_NUMBERS[raw])
     try:
-        return float(raw.replace(",", ""))
+        value = float(raw.replace(",", ""))
     except ValueError:
         return None
+    return value if math.isfinite(value) else None  # 400 nines are no figure
 
 
 def singular(word: str) -> str:
@@ -155,6 +157,8 @@ def find_figures(paragraphs: list[str], max_chars: int = 20_000) -> list[Figure]
                     unit = "m"  # "a 40m breach" is metres; "3.5m people" is millions
                 else:
                     value *= SCALES[m["scale"].lower()]
+                    if not math.isfinite(value):
+                        continue
             if m["pct"]:
                 unit = "%"
             elif m["cur"]:

@@ -7,7 +7,7 @@ they were given (a year and month give "2024-12", never an invented day).
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 
 _MONTHS = {
     m.lower(): i
@@ -117,17 +117,21 @@ def date_from_url(url: str | None) -> str | None:
     return f"{year:04d}-{month:02d}"
 
 
+_LAST_TIMESTAMP = 7_258_118_400  # 2200-01-01
 _YEAR_MONTH = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})$")
 
 
 def iso_date(value) -> str | None:
     """Normalise a date value from metadata (string or number) to ISO 8601."""
-    if value is None:
+    if value is None or isinstance(value, bool):  # true is not a timestamp
         return None
     if isinstance(value, (int, float)):
-        if 0 < value < 10**11:  # a Unix timestamp in seconds
-            return datetime.utcfromtimestamp(value).strftime("%Y-%m-%dT%H:%M:%SZ")
-        return None
+        # A Unix timestamp, in seconds or (as JavaScript writes them) in
+        # milliseconds, within the years dates are accepted in (to 2200).
+        if not 0 < value < _LAST_TIMESTAMP * 1000:  # also false for NaN
+            return None
+        seconds = value if value < _LAST_TIMESTAMP else value / 1000
+        return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     text = str(value).strip()
     if not text:
         return None

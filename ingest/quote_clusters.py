@@ -217,5 +217,14 @@ def _append(segments: list[tuple[str, str]], op: str, text: str) -> None:
         return
     if segments and segments[-1][0] == op:
         segments[-1] = (op, segments[-1][1] + text)
-    else:
-        segments.append((op, text))
+        return
+    if segments and not segments[-1][1][-1:].isspace() and not text[:1].isspace():
+        # The last word of one version, with no space after it, meets a
+        # word of the other: a space keeps them apart on the page. It goes
+        # into the deleted words, so the equal and inserted words stay b.
+        last_op, last_text = segments[-1]
+        if last_op == "delete":
+            segments[-1] = (last_op, last_text + " ")
+        elif op == "delete":
+            text = " " + text
+    segments.append((op, text))

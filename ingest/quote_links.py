@@ -24,8 +24,11 @@ def _outlets_and_offsets(db) -> None:
     """Each quote's outlet, and its offsets in body_text (the paragraphs
     joined by blank lines), from its offsets in its paragraph."""
     db.execute("update quotes set outlet = (select a.outlet from articles a where a.id = quotes.article)")
+    # Keyed by paragraph id: each quote looks its paragraph up (without the
+    # key, every quote scanned every paragraph: minutes at 3,000 articles).
+    db.execute("create temp table _paragraph_starts (id text primary key, body_start integer) without rowid")
     db.execute("""
-        create temp table _paragraph_starts as
+        insert into _paragraph_starts
         select id, coalesce(sum(length(text) + 2) over (
                    partition by article order by position
                    rows between unbounded preceding and 1 preceding), 0) as body_start

@@ -309,6 +309,7 @@ class ParagraphInfo:
     persons: list[Mention] = field(default_factory=list)
     subjects: list[Mention] = field(default_factory=list)
     antecedents: dict[int, Mention] = field(default_factory=dict)  # "who" at offset -> the noun it stands for
+    original: str = ""  # the paragraph as given, markup and all: what quotes' text is cut from
 
 
 def _inside(pos: int, segments: Sequence[Segment]) -> bool:
@@ -1123,7 +1124,8 @@ def _analyse(paragraphs: list[str], docs: Sequence | None, also_parse: Iterable[
     """All passes over one article: its paragraphs' analysis, the name
     resolver and the quotes (speakers from the rules alone when `rank` is
     False)."""
-    infos = [ParagraphInfo(i, *plain_paragraph(p if isinstance(p, str) else "")) for i, p in enumerate(paragraphs)]
+    infos = [ParagraphInfo(i, *plain_paragraph(p), original=p)
+             for i, p in enumerate(p if isinstance(p, str) else "" for p in paragraphs)]
     _scan(infos)
     blocks = _block_candidates(infos)
     _parse(infos, docs, _paragraphs_to_parse(infos, blocks) | set(also_parse))
@@ -1315,7 +1317,7 @@ def _pull_quote_name(infos: list[ParagraphInfo], info: ParagraphInfo, segment: S
 
 
 def _quote(info: ParagraphInfo, segment: Segment, kind: QuoteKind, attribution: Attribution | None) -> Quote:
-    quote = Quote(info.index, segment.start, segment.end, info.text[segment.start:segment.end], kind)
+    quote = Quote(info.index, segment.start, segment.end, info.original[segment.start:segment.end], kind)
     if attribution is None:
         return quote
     s = attribution.speaker
@@ -1355,7 +1357,7 @@ def _unmarked_blocks(infos: list[ParagraphInfo], candidates: set[int]) -> list[Q
         end = len(info.text.rstrip())
         speaker = _name_line(infos, index + 1)
         if speaker is not None:
-            quotes.append(Quote(index, start, end, info.text[start:end], "block", speaker=speaker.text,
+            quotes.append(Quote(index, start, end, info.original[start:end], "block", speaker=speaker.text,
                                 speaker_paragraph=speaker.paragraph, speaker_start=speaker.start,
                                 speaker_end=speaker.end))
             continue

@@ -3,17 +3,27 @@
 A raw document is one input as received: a whole HTML or text file, or one
 line of a JSON Lines file. Nothing is decoded or parsed here; problems that
 stop a file from being read at all (permissions, symlink loops, a gzip file
-cut short) become documents that carry their error, so that every input
-reaches the database as an article or as an error row.
+cut short, a named pipe, a link out of the folder) become documents that
+carry their error, so that every input reaches the database as an article
+or as an error row.
+
+The folder is scraped, so not trusted: what is not a regular file is not
+opened (a named pipe would block the build for ever), links that lead out
+of the folder are not followed (they could publish the machine's files),
+and no document is read past MAX_DOCUMENT_BYTES (a 200 MB dump or a gzip
+bomb costs nothing but its error row).
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
 import gzip
 import hashlib
 import json
 import os
+import stat
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -47,24 +57,37 @@ def format_of(path: Path) -> str | None:
     return FORMATS.get(os.path.splitext(name)[1])
 
 
-def _open(path: Path):
-    if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")
-    return open(path, "rb")
-
-
-def _error_message(exc: BaseException) -> str:
+def _error_message(exc: BaseException, path: Path) -> str:
+    """Why a file could not be read, in words for the person who built the corpus."""
     if isinstance(exc, PermissionError):
-        return "the file cannot be read: permission denied"
+        return "permission denied: the user running the build may not read this file"
     if isinstance(exc, IsADirectoryError):
-        return "this is a directory, not a file"
+        return "this is a folder, not a file"
     if isinstance(exc, FileNotFoundError):
-        return "the file does not exist (a broken symlink?)"
-    if isinstance(exc, (gzip.BadGzipFile, EOFError)):
-        return f"the gzip file is damaged or cut short: {exc}"
-    if isinstance(exc, OSError) and exc.errno == 40:  # ELOOP
-        return "symlink loop: the link points back to itself"
-    return f"the file cannot be read: {exc}"
+        if os.path.islink(path):
+            return "a broken symbolic link: the file it points to does not exist"
+        return "the file disappeared before it could be read"
+    if isinstance(exc, (gzip.BadGzipFile, EOFError, zlib.error)):
+        return f"the gzip file is damaged or cut short ({exc})"
+    if isinstance(exc, OSError) and exc.errno == errno.ELOOP:
+        return "a symbolic link loop: the link leads back to itself, so there is no file to read"
+    if isinstance(exc, OSError):
+        return f"the file cannot be read: {exc.strerror or exc}"
+    return f"the file cannot be read: {type(exc).__name__}: {exc}"
+
+
+# Why an entry that is not a regular file is not read, by its kind.
+_NOT_A_FILE = (
+    (stat.S_ISFIFO, "a named pipe, not a file: not read (reading it would wait for a writer forever)"),
+    (stat.S_ISSOCK, "a socket, not a file: not read"),
+    (stat.S_ISCHR, "a device, not a file: not read"),
+    (stat.S_ISBLK, "a device, not a file: not read"),
+    (stat.S_ISDIR, "this is a folder, not a file"),
+)
+
+OUTSIDE = ("a symbolic link to a {what} outside the folder being built: not followed, so that a scraped "
+           "folder cannot publish other files of this machine (name the {what} itself as a source to "
+           "include it)")
 
 
 @dataclass
@@ -79,11 +102,27 @@ def _display(path: str) -> str:
 
 
 def discover(sources: list[str], stats: ReadStats | None = None) -> Iterator[tuple[Path, str]]:
-    """Yield (path, key) for every input file under the SOURCE arguments, in a
-    stable order. The key is the path relative to the SOURCE argument's
+    """Yield (path, key) for every input under the SOURCE arguments, in a
+    stable order (see `entries`)."""
+    for path, key, _problem in entries(sources, stats):
+        yield path, key
+
+
+def _inside(path: str, folder: str) -> bool:
+    return os.path.commonpath([path, folder]) == folder
+
+
+def entries(sources: list[str], stats: ReadStats | None = None) -> Iterator[tuple[Path, str, str | None]]:
+    """Yield (path, key, problem) for every input under the SOURCE arguments,
+    in a stable order. The key is the path relative to the SOURCE argument's
     parent; a file reached twice (a folder named twice) is read once, and
     two different files with the same key get their absolute paths as keys.
-    Directory symlinks are followed once (loops are cut)."""
+
+    Inside a folder, symbolic links are followed while they stay in it
+    (folder links once: loops are cut); a link that leads out of it is an
+    input with a problem, not read: a scraped folder is not trusted to say
+    which files of the machine get published. So is a folder that cannot be
+    listed. A SOURCE named explicitly is read wherever it is."""
     stats = stats or ReadStats()
     seen_paths: set[str] = set()
     seen_keys: set[str] = set()
@@ -97,36 +136,53 @@ def discover(sources: list[str], stats: ReadStats | None = None) -> Iterator[tup
         if key in seen_keys:
             key = _display(absolute)
         seen_keys.add(key)
+        stats.files += 1
         return path, key
 
     for source in sources:
         root = Path(source)
         base = root.absolute().parent
-        if root.is_dir():
-            seen_dirs: set[str] = set()
-            for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
-                real = os.path.realpath(dirpath)
-                if real in seen_dirs:
-                    dirnames[:] = []
-                    continue
-                seen_dirs.add(real)
-                dirnames.sort()
-                for name in sorted(filenames):
-                    path = Path(dirpath) / name
-                    if format_of(path) is None:
-                        stats.skipped += 1
-                        continue
-                    found = unique(path, base)
-                    if found:
-                        stats.files += 1
-                        yield found
-        else:
+        if not root.is_dir():
             # Named explicitly: even an unknown extension or a missing file is
             # reported rather than skipped.
             found = unique(root, base)
             if found:
-                stats.files += 1
-                yield found
+                yield *found, None
+            continue
+        real_root = os.path.realpath(root)
+        seen_dirs: set[str] = set()
+        unlisted: list[OSError] = []
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=unlisted.append):
+            while unlisted:
+                exc = unlisted.pop(0)
+                found = unique(Path(exc.filename), base)
+                if found:
+                    yield *found, "this folder cannot be listed: " + _error_message(exc, Path(exc.filename))
+            real = os.path.realpath(dirpath)
+            if not _inside(real, real_root):
+                dirnames[:] = []
+                found = unique(Path(dirpath), base)
+                if found:
+                    yield *found, OUTSIDE.format(what="folder")
+                continue
+            if real in seen_dirs:
+                dirnames[:] = []
+                continue
+            seen_dirs.add(real)
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = Path(dirpath) / name
+                if format_of(path) is None:
+                    stats.skipped += 1
+                    continue
+                found = unique(path, base)
+                if found:
+                    outside = os.path.islink(path) and not _inside(os.path.realpath(path), real_root)
+                    yield *found, OUTSIDE.format(what="file") if outside else None
+        for exc in unlisted:
+            found = unique(Path(exc.filename), base)
+            if found:
+                yield *found, "this folder cannot be listed: " + _error_message(exc, Path(exc.filename))
 
 
 def _too_large(size: int) -> str:
@@ -134,29 +190,51 @@ def _too_large(size: int) -> str:
             "are not read (no news article is that large)")
 
 
-def read_file(path: Path, key: str) -> Iterator[RawDocument]:
+def _open_regular(path: Path):
+    """The file opened for reading, or the reason it is not a file to read.
+    Opened without blocking and checked on the open descriptor, so a named
+    pipe never makes the build wait for a writer."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        return None, next((why for test, why in _NOT_A_FILE if test(mode)), "not a regular file: not read")
+    return os.fdopen(fd, "rb"), None
+
+
+def read_file(path: Path, key: str, problem: str | None = None) -> Iterator[RawDocument]:
     fmt = format_of(path) or "unknown"
+    if problem:
+        yield RawDocument(key, str(path), None, fmt, b"", problem)
+        return
     if fmt == "unknown":
         yield RawDocument(key, str(path), None, fmt, b"",
                           "not an input format: expected .html, .htm, .txt, .json or .jsonl (optionally .gz)")
         return
     try:
-        if fmt != "jsonl" and path.stat().st_size > MAX_DOCUMENT_BYTES:
-            yield RawDocument(key, str(path), None, fmt, b"", _too_large(path.stat().st_size))
+        raw, not_a_file = _open_regular(path)
+        if not_a_file:
+            yield RawDocument(key, str(path), None, fmt, b"", not_a_file)
             return
-        with _open(path) as fh:
-            if fmt == "jsonl":
-                yield from _jsonl_records(key, str(path), fh)
+        with raw:
+            size = os.fstat(raw.fileno()).st_size
+            if fmt != "jsonl" and size > MAX_DOCUMENT_BYTES:
+                yield RawDocument(key, str(path), None, fmt, b"", _too_large(size))
                 return
-            data = fh.read(MAX_DOCUMENT_BYTES + 1)  # bounded, even for a gzip bomb
-            if len(data) > MAX_DOCUMENT_BYTES:
-                yield RawDocument(key, str(path), None, fmt, b"", _too_large(len(data)))
-            elif fmt == "json":
-                yield from _json_records(key, str(path), data)
-            else:
-                yield RawDocument(key, str(path), None, fmt, data)
+            fh = gzip.GzipFile(fileobj=raw, mode="rb") if path.name.lower().endswith(".gz") else raw
+            with fh:
+                if fmt == "jsonl":
+                    yield from _jsonl_records(key, str(path), fh)
+                    return
+                data = fh.read(MAX_DOCUMENT_BYTES + 1)  # bounded, even for a gzip bomb
+        if len(data) > MAX_DOCUMENT_BYTES:
+            yield RawDocument(key, str(path), None, fmt, b"", _too_large(len(data)))
+        elif fmt == "json":
+            yield from _json_records(key, str(path), data)
+        else:
+            yield RawDocument(key, str(path), None, fmt, data)
     except Exception as exc:  # noqa: BLE001 - every failure becomes an error row
-        yield RawDocument(key, str(path), None, fmt, b"", _error_message(exc))
+        yield RawDocument(key, str(path), None, fmt, b"", _error_message(exc, path))
 
 
 def _jsonl_lines(fh) -> Iterator[bytes]:
@@ -180,11 +258,13 @@ def _jsonl_lines(fh) -> Iterator[bytes]:
         return
     if head.startswith(codecs.BOM_UTF8):
         head = head[3:]
-    first = True
+    # The head may already hold whole lines ("\n" or "{}\n" at the start).
+    *whole, partial = head.split(b"\n")
+    for line in whole:
+        yield line + b"\n"
     while True:
-        line = fh.readline(MAX_DOCUMENT_BYTES + 1)
-        if first:
-            line, first = head + line, False
+        line = partial + fh.readline(MAX_DOCUMENT_BYTES + 1)
+        partial = b""
         if not line:
             return
         if len(line) > MAX_DOCUMENT_BYTES and not line.endswith(b"\n"):
@@ -228,5 +308,5 @@ def _json_records(key: str, path: str, data: bytes) -> Iterator[RawDocument]:
 
 
 def read_sources(sources: list[str], stats: ReadStats | None = None) -> Iterator[RawDocument]:
-    for path, key in discover(sources, stats):
-        yield from read_file(path, key)
+    for path, key, problem in entries(sources, stats):
+        yield from read_file(path, key, problem)

@@ -8,7 +8,9 @@ previous database exactly as it was.
 from __future__ import annotations
 
 import os
+import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import sqlite_utils
@@ -17,6 +19,21 @@ from . import boilerplate, copies, link, quote_links, schema, stories
 from .analyse import Analysis
 
 BATCH = 500
+
+
+# Fault injection for the atomicity tests (tests/test_atomic.py): with
+# PRESS_ATLAS_PAUSE_BEFORE=<stage>, the build says so on stderr and waits
+# there, to be killed at a known moment.
+PAUSE_ENV = "PRESS_ATLAS_PAUSE_BEFORE"
+STAGES = ("analyse", "indexes", "outlets", "boilerplate", "copies", "entities", "quotes", "stories", "fts",
+          "analyze", "rename")
+
+
+def checkpoint(stage: str) -> None:
+    if os.environ.get(PAUSE_ENV) == stage:
+        print(f"press-atlas: paused before {stage} ({PAUSE_ENV})", file=sys.stderr, flush=True)
+        while True:
+            time.sleep(3600)
 
 
 def temp_path_for(target: Path) -> Path:
@@ -39,8 +56,9 @@ def create_tables(db: sqlite_utils.Database) -> None:
 class Writer:
     """Collects analyses and writes them in batches."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, memo: copies.KeyMemo | None = None):
         self.path = path
+        self.memo = memo  # kept band keys for the copies pass (ingest/cache.py)
         if path.exists():
             path.unlink()
         self.db = sqlite_utils.Database(path)
@@ -51,7 +69,9 @@ class Writer:
         self._rows: dict[str, list[dict]] = {t.name: [] for t in schema.TABLES}
         self._rows["_outlet_claims"] = []
         self._rows["_mentions"] = []
-        self._first_source_of: dict[str, str] = {}  # article id -> path that gave it
+        # Article id -> path that gave it, for the batch not yet written (the
+        # rest is looked up in the database: memory stays flat).
+        self._first_source_of: dict[str, str] = {}
         self.articles = 0
         self.errors = 0
         self.documents = 0
@@ -64,7 +84,7 @@ class Writer:
         self.errors += len(analysis.errors)
         article = analysis.article
         if article is not None:
-            first = self._first_source_of.get(article["id"])
+            first = self._first_source(article["id"])
             if first is not None:
                 self.errors += 1
                 self._rows["ingest_errors"].append({
@@ -90,27 +110,43 @@ class Writer:
         if len(self._rows["sources"]) >= BATCH:
             self.flush()
 
+    def _first_source(self, article_id: str) -> str | None:
+        """The path of the document that already gave this article, if any."""
+        first = self._first_source_of.get(article_id)
+        if first is None:
+            row = self.db.execute("select s.path from articles a join sources s on s.id = a.source "
+                                  "where a.id = ?", [article_id]).fetchone()
+            first = row[0] if row else None
+        return first
+
     def flush(self) -> None:
         with self.db.conn:
             for name, rows in self._rows.items():
                 if rows:
                     self.db[name].insert_all(rows, batch_size=BATCH)
                     rows.clear()
+        self._first_source_of.clear()
 
     def finish(self) -> None:
         """Link across the corpus, build FTS and indexes, and close."""
         self.flush()
+        checkpoint("indexes")
         # Indexes first: the corpus-level passes look rows up by article and outlet.
+        started = time.perf_counter()
         for table in schema.TABLES:
             for columns in table.indexes:
                 self.db[table.name].create_index(list(columns), if_not_exists=True)
+        self.timings["indexes"] = time.perf_counter() - started
         with self.db.conn:
             for name, stage in (("outlets", link.link_outlets), ("boilerplate", boilerplate.remove_repeats),
-                                ("copies", copies.link_copies), ("entities", link.link_entities),
-                                ("quotes", quote_links.link_quotes), ("stories", stories.link_stories)):
+                                ("copies", partial(copies.link_copies, memo=self.memo)),
+                                ("entities", link.link_entities), ("quotes", quote_links.link_quotes),
+                                ("stories", stories.link_stories)):
+                checkpoint(name)
                 started = time.perf_counter()
                 stage(self.db)
                 self.timings[name] = time.perf_counter() - started
+        checkpoint("fts")
         started = time.perf_counter()
         for table in schema.TABLES:
             if table.fts:
@@ -119,9 +155,12 @@ class Writer:
                 )
         self.timings["fts"] = time.perf_counter() - started
         self.db.execute(f"pragma user_version = {schema.SCHEMA_VERSION}")
+        checkpoint("analyze")
+        started = time.perf_counter()
         self.db.execute("analyze")
         self.db.execute("pragma journal_mode = delete")
         self.db.conn.commit()
+        self.timings["analyze"] = time.perf_counter() - started
         self.db.close()
 
     def abort(self) -> None:

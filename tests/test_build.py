@@ -68,17 +68,32 @@ def test_summary_line(tmp_path):
 
 
 def dump(db) -> dict[str, list]:
+    """The whole content of a database, canonically: its schema, and every
+    table's rows with their rowids, in rowid order (FTS index tables and
+    the planner's statistics included; virtual tables are read through
+    their shadow tables)."""
     conn = sqlite3.connect(db)
     try:
-        return {t.name: conn.execute(f"select * from [{t.name}] order by 1").fetchall() for t in TABLES}
+        content = {"schema": conn.execute(
+            "select type, name, tbl_name, sql from sqlite_master order by type, name").fetchall()}
+        for name, sql in conn.execute("select name, sql from sqlite_master where type = 'table' order by name"):
+            if sql.upper().startswith("CREATE VIRTUAL TABLE"):
+                continue
+            order = "rowid" if "WITHOUT ROWID" not in sql.upper() else "1"
+            columns = "rowid, *" if order == "rowid" else "*"
+            content[name] = conn.execute(f"select {columns} from [{name}] order by {order}").fetchall()
+        return content
     finally:
         conn.close()
 
 
 def test_second_build_gives_same_ids_and_content(tmp_path, seeds, site_db):
+    """Nothing in the database depends on the run: no timestamps, no
+    timings, no order of worker completion."""
     again = build(tmp_path, seeds, SAMPLE, name="again.db")
     first, second = dump(site_db), dump(again)
-    assert [r[0] for r in first["articles"]] == [r[0] for r in second["articles"]]
+    assert set(first) >= {t.name for t in TABLES} | {"articles_fts_data", "sqlite_stat1", "schema"}
+    assert [r[1] for r in first["articles"]] == [r[1] for r in second["articles"]]
     assert first == second
 
 
@@ -139,7 +154,8 @@ def test_failed_build_leaves_previous_database_untouched(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["build", str(SAMPLE), "--db", str(db)])
     assert result.exit_code != 0
     assert db.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["atlas.db"]
+    # No half-built file left; only the database and its kept analyses.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".atlas.db.analyses", "atlas.db"]
 
 
 def test_missing_source_is_a_usage_error(tmp_path):
@@ -258,3 +274,22 @@ def test_outlets_in_other_scripts_stay_apart():
     assert len(set(mapping.values())) == 5
     assert mapping[("The Independent", None)] == mapping[(None, "independent.co.uk")] == "independent-co-uk"
     assert {o["name"] for o in outlets} >= {"The Independent", "Коммерсантъ", "朝日新聞"}
+
+
+def test_duplicates_are_found_across_write_batches(tmp_path, monkeypatch):
+    """The writer keeps only the current batch in memory: a file whose bytes
+    an earlier, already written batch had is still kept once."""
+    monkeypatch.setattr(write, "BATCH", 2)
+    corpus = tmp_path / "dups"
+    corpus.mkdir()
+    page = "A headline about the harbour wall\n\n" + "The harbour wall held through the night. " * 12
+    (corpus / "a-first.txt").write_text(page)
+    for name in ("b.txt", "c.txt", "d.txt"):
+        (corpus / name).write_text(f"Another story, {name}\n\n" + f"Nothing like the others in {name}. " * 12)
+    (corpus / "e-again.txt").write_text(page)
+    db = build(tmp_path, corpus, args=("--no-nlp",))
+    (kept,) = rows(db, "select a.id from articles a join sources s on s.id = a.source where s.path = ?",
+                   ("dups/a-first.txt",))
+    assert rows(db, "select path, stage, message from ingest_errors") == [
+        ("dups/e-again.txt", "dedupe", f"the same bytes as dups/a-first.txt: kept once, as article {kept[0]}")]
+    assert rows(db, "select count(*) from articles") == [(4,)]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, shared_path
-from ingest import entities, extract
+from ingest import analyse, entities, extract, quotes
 from ingest import gazetteer as gaz
 
 FIXTURE = REPO / "bench" / "fixtures" / "name_variants.json"
@@ -468,3 +468,59 @@ def test_words_before_a_name_that_make_it_a_place(text, name):
 def test_junk_paragraphs_do_not_cost_the_article_its_dateline():
     found = kinds_of([None, "LONDON 1996-08-22", 3, "Prices rose in Britain in August."])
     assert {("LONDON", "place"), ("Britain", "place")} <= found
+
+
+# --- one parse for the quote and entity stages -------------------------------------------
+
+SHARED_PARSE_ARTICLE = [
+    "PUTIN WARNS NATO OVER KURSK",
+    "Vladimir Putin said on Friday that Nato would \"pay a price\" for the incursion into the Kursk region.",
+    "The Kremlin gave no details. Ukraine's President Volodymyr Zelensky did not comment.",
+    "\"We are ready,\" [Mr Zelensky](https://example.com/zelensky) told reporters in Kyiv later.",
+    "Fighting continued near Sudzha, officials in Moscow said.",
+]
+
+
+def test_the_entity_stage_reuses_the_quote_stage_parses_and_finds_the_same():
+    """analyse parses a paragraph once for both stages and gets exactly the
+    quotes and mentions each stage finds alone; a parse of other text (the
+    quote stage keeps a Markdown link's URL, the entity stage blanks it; a
+    headline in capitals is re-cased for entities) is not reused."""
+    paragraphs = SHARED_PARSE_ARTICLE
+    alone = (analyse.quote_rows("a", quotes.extract_quotes(paragraphs)), analyse.article_mentions("a", paragraphs))
+    assert analyse.article_nlp("a", paragraphs) == alone
+    assert alone[0] and {"Vladimir Putin", "Kursk region", "Kremlin"} <= {m["key"] for m in alone[1]}
+
+    _found, parsed = analyse._quotes_and_parses(paragraphs)
+    texts = entities.prepare(paragraphs)
+    docs = entities.parse(texts, parsed)
+    reused = {i for i, (doc, given) in enumerate(zip(docs, parsed)) if doc is given}
+    assert reused == {1, 2}, (reused, [d is not None for d in parsed])  # 3: link, 0: capitals; 4: not parsed
+    assert [doc.text for doc in docs] == texts
+
+
+def test_shared_parses_give_the_same_quotes_and_mentions_on_the_seeds():
+    seeds = shared_path("corpus", "seeds")
+    reused = parsed_count = 0
+    for name, paragraphs in _seed_articles(seeds).items():
+        alone = (analyse.quote_rows(name, quotes.extract_quotes(paragraphs)),
+                 analyse.article_mentions(name, paragraphs))
+        assert analyse.article_nlp(name, paragraphs) == alone, name
+        _found, parsed = analyse._quotes_and_parses(paragraphs)
+        docs = entities.parse(entities.prepare(paragraphs), parsed)
+        parsed_count += sum(d is not None for d in parsed)
+        reused += sum(doc is given for doc, given in zip(docs, parsed))
+    assert parsed_count and reused >= 0.9 * parsed_count
+
+
+def test_analysis_records_its_stage_timings(tmp_path):
+    from ingest.read import ReadStats, read_sources
+
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"title": "Talks", "text": "\n\n".join(SHARED_PARSE_ARTICLE[1:])}) + "\n", "utf-8")
+    [doc] = read_sources([str(path)], ReadStats())
+    result = analyse.analyse(doc)
+    assert result.quotes and result.mentions
+    assert set(result.timings) == {"extract", "quotes", "entities", "cpu"}
+    assert all(seconds > 0 for seconds in result.timings.values())
+    assert set(analyse.analyse(doc, nlp=False).timings) == {"extract", "cpu"}

@@ -383,7 +383,7 @@ def test_word_diff():
     # Case and punctuation do not count as differences ("data." and "data", "A" and "a").
     assert segments == [("equal", "Today, "), ("delete", "we "), ("insert", "there is "), ("equal", "already "),
                         ("delete", "have "), ("equal", "preliminary data "), ("insert", "— "),
-                        ("equal", "a significant number."), ("delete", "of them,")]
+                        ("equal", "a significant number."), ("delete", " of them,")]
     assert "".join(text for op, text in segments if op != "delete") == b
     assert word_diff("", "") == []
 

@@ -1,0 +1,443 @@
+"""Build throughput: articles per second per stage, workers, memory and size, against spaCy alone.
+
+    .venv/bin/python bench/build.py [--shared ../shared] [--sizes 3000,12000] [--workers 1,2]
+
+Corpus: the first N records of ../shared/bench/allsides.jsonl.gz (12,000 real
+articles, JSON Lines), copied to a temporary .jsonl file before anything is
+timed. For each size, and for each worker count W, two configurations run,
+each in a process of its own (so that its peak memory is its own), in this
+order: spaCy alone with W processes, then the build with W workers.
+
+- **spaCy alone**, the reference for the limit: `ingest.nlp.load()` (the
+  configured model with its whole pipeline, as the quote stage uses it),
+  `nlp.pipe` over the N records' `text` field in batches of 32 articles
+  (the model's default, 256 whole articles, only costs memory: 1.9 GB at
+  100 articles); with W > 1, W processes each parsing chunks of 32 texts
+  and returning only counts. Loading the
+  model (and starting the processes) is inside the time, as it is for the
+  build.
+- **The build**: `ingest.build.build()` of the N-record file into a new
+  database with `workers=W`, exactly as `press-atlas build` runs it.
+  Stage times come from instrumentation, not from a second run: `read` is
+  the time spent in `read_sources` (main process), `extract` / `quotes` /
+  `entities` are the per-document timings each Analysis carries
+  (`Analysis.timings`, measured in the workers, summed over them and
+  divided by W), `write` is the writer's batched inserts (main process),
+  `linking` the corpus-level passes (outlets, repeated lines, copies,
+  entities, quotes, stories: `Writer.timings`) and `FTS` the full-text
+  indexes. The per-document stage is the wall clock from the start of the
+  build to the last analysis written; "whole build" is the wall clock of
+  the whole call, up to the database renamed into place.
+
+Every figure is articles per second of wall-clock time (N / seconds), so
+the columns are comparable; the stages overlap with W > 1 (the main process
+reads and writes while the workers analyse), so they do not add up.
+Peak memory is the largest sum of the resident memory of the configuration's
+process and all its descendants (workers, the forkserver), sampled ten
+times a second; CPU seconds are summed over the same processes. "Cores
+used" is CPU seconds ÷ wall-clock seconds: what the configuration got of a
+machine other jobs share. The 2-workers-÷-1 ratio of the per-document
+stage is shown as the product of the cores each run got and its articles
+per CPU-second (the workers' CPU in `analyse`, `Analysis.timings["cpu"]`,
+plus the main process's): the first is the machine's doing, the second the
+build's (1.0 means no parallel overhead).
+Database size is the file renamed into place, against the UTF-8 size of
+the records' texts (the analysis cache the build keeps beside it is
+reported on its own).
+
+The targets (issue 7): the whole build at least 0.70 of spaCy alone's
+throughput with the same number of processes; 2 workers at least 1.7x one
+worker on the per-document stage; peak memory at 12,000 articles within
+1.2x of that at 3,000. The machine is shared: compare ratios within one run,
+and see the load average each row was measured under.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+PER_DOCUMENT = ("extract", "quotes", "entities")
+LINKING = ("outlets", "boilerplate", "copies", "entities", "quotes", "stories")
+SAMPLE_SECONDS = 0.1
+SPACY_CHUNK = 32
+
+
+# --- the corpus ---------------------------------------------------------------------
+
+def allsides_slice(shared: Path, n: int, folder: Path) -> tuple[Path, int]:
+    """The first n records as a .jsonl file, and the UTF-8 bytes of their texts."""
+    path = folder / f"allsides-{n}.jsonl"
+    text_bytes = 0
+    with gzip.open(shared / "bench" / "allsides.jsonl.gz", "rt", encoding="utf-8") as src, \
+            open(path, "w", encoding="utf-8") as out:
+        for i, line in enumerate(src):
+            if i >= n:
+                break
+            out.write(line)
+            text_bytes += len((json.loads(line).get("text") or "").encode("utf-8"))
+    return path, text_bytes
+
+
+# --- one configuration, in its own process -------------------------------------------------
+
+def _load_model() -> None:
+    from ingest import nlp as nlpmod
+
+    nlpmod.load()
+
+
+def _parse_chunk(texts: list[str]) -> int:
+    from ingest import nlp as nlpmod
+
+    return sum(len(doc) for doc in nlpmod.load().pipe(texts, batch_size=SPACY_CHUNK))
+
+
+def run_spacy(path: Path, workers: int) -> dict:
+    """spaCy alone over the records' texts with `workers` processes."""
+    import multiprocessing
+
+    texts = [json.loads(line).get("text") or "" for line in path.open(encoding="utf-8")]
+    started = time.perf_counter()
+    if workers <= 1:
+        _load_model()
+        tokens = _parse_chunk(texts)
+    else:
+        chunks = [texts[i:i + SPACY_CHUNK] for i in range(0, len(texts), SPACY_CHUNK)]
+        ctx = multiprocessing.get_context("forkserver")
+        with ctx.Pool(workers, initializer=_load_model) as pool:
+            tokens = sum(pool.imap_unordered(_parse_chunk, chunks))
+    return {"articles": len(texts), "tokens": tokens, "seconds": time.perf_counter() - started}
+
+
+def run_build(path: Path, workers: int, folder: Path) -> dict:
+    """`ingest.build.build` with its reader and writer instrumented."""
+    from ingest import build as buildmod
+    from ingest.write import Writer
+
+    read_sources = buildmod.read_sources
+    read_seconds = 0.0
+
+    def timed_read(*args, **kwargs):
+        nonlocal read_seconds
+        documents = read_sources(*args, **kwargs)
+        while True:
+            started = time.perf_counter()
+            doc = next(documents, None)
+            read_seconds += time.perf_counter() - started
+            if doc is None:
+                return
+            yield doc
+
+    class TimedWriter(Writer):
+        last: "TimedWriter | None" = None
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            TimedWriter.last = self
+            self.per_document: dict[str, float] = defaultdict(float)
+            self.write_seconds = 0.0
+            self.analysed_at = self.main_cpu_analysed = 0.0
+
+        def add(self, analysis) -> None:
+            started = time.perf_counter()
+            for stage, seconds in getattr(analysis, "timings", {}).items():
+                self.per_document[stage] += seconds
+            super().add(analysis)
+            self.write_seconds += time.perf_counter() - started
+
+        def finish(self) -> None:
+            self.analysed_at = time.perf_counter()
+            self.main_cpu_analysed = _own_cpu()
+            super().flush()
+            self.write_seconds += time.perf_counter() - self.analysed_at
+            super().finish()
+
+    buildmod.read_sources = timed_read
+    buildmod.Writer = TimedWriter
+    db = folder / f"build-{workers}.db"
+    started, cpu_started = time.perf_counter(), _own_cpu()
+    summary = buildmod.build([str(path)], db, workers=workers)
+    total = time.perf_counter() - started
+    writer = TimedWriter.last
+    cache = [p for p in folder.iterdir() if p.name.startswith(f".{db.name}.") and p.name.endswith(".analyses")]
+    return {
+        "articles": summary.articles, "documents": summary.documents, "errors": summary.errors,
+        "seconds": total,
+        "main_cpu_seconds": _own_cpu() - cpu_started,
+        "per_document_stage": writer.analysed_at - started,
+        # CPU of the per-document stage: the main process's, plus the workers' analyses.
+        "per_document_cpu": writer.main_cpu_analysed - cpu_started
+        + (writer.per_document.get("cpu", 0.0) if workers > 1 else 0.0),
+        "read": read_seconds,
+        "stages": {stage: writer.per_document.get(stage, 0.0) / workers for stage in PER_DOCUMENT},
+        "write": writer.write_seconds,
+        "linking": sum(writer.timings.get(stage, 0.0) for stage in LINKING),
+        "linking_stages": {stage: writer.timings.get(stage, 0.0) for stage in LINKING},
+        "fts": writer.timings.get("fts", 0.0),
+        "db_bytes": db.stat().st_size,
+        "db_tables": table_sizes(db),
+        "cache_bytes": sum(p.stat().st_size for p in cache),
+    }
+
+
+def _own_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def table_sizes(db: Path) -> dict[str, int]:
+    """Bytes per table, its indexes and full-text index included (SQLite's dbstat)."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        owner = dict(conn.execute("select name, tbl_name from sqlite_master where type in ('table', 'index')"))
+        sizes: dict[str, int] = defaultdict(int)
+        for name, size in conn.execute("select name, sum(pgsize) from dbstat group by name"):
+            table = owner.get(name, name)
+            for suffix in ("_fts_data", "_fts_idx", "_fts_docsize", "_fts_config", "_fts_content", "_fts"):
+                table = table.removesuffix(suffix)
+            sizes[table] += size
+        return dict(sizes)
+    finally:
+        conn.close()
+
+
+# --- measuring a process tree -------------------------------------------------------------
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> dict[int, tuple[int, int, float, int]]:
+    """pid -> (parent pid, resident bytes, CPU seconds, start time) for every process."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(b")") + 2:].split()
+        out[int(entry)] = (int(fields[1]), int(fields[21]) * PAGE,
+                           (int(fields[11]) + int(fields[12])) / TICKS, int(fields[19]))
+    return out
+
+
+def _tree(root: int, processes: dict) -> list[int]:
+    children = defaultdict(list)
+    for pid, (parent, *_rest) in processes.items():
+        children[parent].append(pid)
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        if pid in processes:
+            found.append(pid)
+            todo.extend(children[pid])
+    return found
+
+
+def _loadavg() -> float:
+    with open("/proc/loadavg") as fh:
+        return float(fh.read().split()[0])
+
+
+def measured(args: list[str]) -> dict:
+    """Run this script with `args` in a new process; its result, with the peak
+    resident memory and the CPU seconds of its process tree."""
+    load_before = _loadavg()
+    proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True)
+    peak = 0
+    cpu: dict[tuple[int, int], float] = {}
+    while proc.poll() is None:
+        processes = _processes()
+        pids = _tree(proc.pid, processes)
+        peak = max(peak, sum(processes[pid][1] for pid in pids))
+        for pid in pids:
+            cpu[pid, processes[pid][3]] = processes[pid][2]
+        time.sleep(SAMPLE_SECONDS)
+    out = proc.stdout.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed with exit code {proc.returncode}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result.update(peak_bytes=peak, cpu_seconds=sum(cpu.values()), load=(load_before + _loadavg()) / 2)
+    return result
+
+
+# --- the tables ---------------------------------------------------------------------------
+
+def _rate(articles: int, seconds: float) -> str:
+    return f"{articles / seconds:,.2f}" if seconds > 0 else "-"
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}" if a and b else "pending"
+
+
+def tables(results: dict[tuple[int, int], dict]) -> str:
+    throughput = [
+        "| articles | workers | read | extract | quotes | entities | write | linking | FTS "
+        "| per-document stage | whole build | spaCy alone | build ÷ spaCy |",
+        "|---:|---:|" + "---:|" * 11,
+    ]
+    cpu = [
+        "| articles | workers | build CPU s | of which main process | per-document stage: cores used "
+        "| spaCy alone CPU s | spaCy alone: cores used | load average (build / spaCy) |",
+        "|---:|---:|" + "---:|" * 6,
+    ]
+    storage = [
+        "| articles | workers | build peak RSS MB | spaCy alone peak RSS MB | database MB | raw text MB "
+        "| database ÷ text | analysis cache MB | largest tables (share of the database) |",
+        "|---:|---:|" + "---:|" * 6 + "---|",
+    ]
+    linking = [
+        "| articles | workers | " + " | ".join(f"{stage} s" for stage in LINKING) + " | FTS s |",
+        "|---:|---:|" + "---:|" * (len(LINKING) + 1),
+    ]
+    for (n, w), r in sorted(results.items()):
+        b, s = r["build"], r["spacy"]
+        a = b["articles"]
+        linking.append(f"| {n:,} | {w} | " + " | ".join(f"{b['linking_stages'][k]:.1f}" for k in LINKING)
+                       + f" | {b['fts']:.1f} |")
+        stages = [b["read"], *(b["stages"][k] for k in PER_DOCUMENT), b["write"], b["linking"], b["fts"],
+                  b["per_document_stage"], b["seconds"]]
+        throughput.append(f"| {n:,} | {w} | " + " | ".join(_rate(a, t) for t in stages)
+                          + f" | {_rate(s['articles'], s['seconds'])} | "
+                          + f"**{(a / b['seconds']) / (s['articles'] / s['seconds']):.2f}** |")
+        cpu.append(f"| {n:,} | {w} | {b['cpu_seconds']:,.0f} | {b['main_cpu_seconds']:,.0f} "
+                   f"| {b['per_document_cpu'] / b['per_document_stage']:.2f} | {s['cpu_seconds']:,.0f} "
+                   f"| {s['cpu_seconds'] / s['seconds']:.2f} | {b['load']:.1f} / {s['load']:.1f} |")
+        biggest = sorted(b["db_tables"].items(), key=lambda kv: -kv[1])[:4]
+        largest = ", ".join(f"{name} {size / b['db_bytes']:.0%}" for name, size in biggest)
+        storage.append(
+            f"| {n:,} | {w} | {b['peak_bytes'] / 1e6:,.0f} | {s['peak_bytes'] / 1e6:,.0f} "
+            f"| {b['db_bytes'] / 1e6:,.1f} | {r['text_bytes'] / 1e6:,.1f} | {b['db_bytes'] / r['text_bytes']:.2f} "
+            f"| {b['cache_bytes'] / 1e6:,.1f} | {largest} |")
+    sizes = sorted({n for n, _ in results})
+    workers = sorted({w for _, w in results})
+    targets = ["| target | " + " | ".join(f"{n:,} articles" for n in sizes) + " |",
+               "|---|" + "---:|" * len(sizes)]
+    for w in workers:
+        cells = []
+        for n in sizes:
+            r = results.get((n, w))
+            cells.append(_ratio(r["build"]["articles"] / r["build"]["seconds"],
+                                r["spacy"]["articles"] / r["spacy"]["seconds"]) if r else "pending")
+        targets.append(f"| whole build ÷ spaCy alone, {w} worker{'s' if w > 1 else ''} (≥ 0.70) | "
+                       + " | ".join(cells) + " |")
+        cells = []
+        for n in sizes:
+            r = results.get((n, w))
+            cells.append(_ratio(r["spacy"]["cpu_seconds"] / r["spacy"]["articles"],
+                                r["build"]["cpu_seconds"] / r["build"]["articles"]) if r else "pending")
+        targets.append(f"| the same by CPU seconds per article (whatever the load), {w} worker{'s' if w > 1 else ''} | "
+                       + " | ".join(cells) + " |")
+    if 1 in workers and 2 in workers:
+        def two_over_one(value) -> str:
+            return " | ".join(_ratio(value(results[n, 2]) if (n, 2) in results else None,
+                                     value(results[n, 1]) if (n, 1) in results else None) for n in sizes)
+
+        def stage(r: dict) -> float:
+            return r["build"]["articles"] / r["build"]["per_document_stage"]
+
+        def cores(r: dict) -> float:
+            return r["build"]["per_document_cpu"] / r["build"]["per_document_stage"]
+
+        def per_cpu(r: dict) -> float:
+            return r["build"]["articles"] / r["build"]["per_document_cpu"]
+
+        targets += [
+            f"| per-document stage, 2 workers ÷ 1 (≥ 1.7) | {two_over_one(stage)} |",
+            f"| = cores it got, 2 workers ÷ 1 | {two_over_one(cores)} |",
+            f"| × articles per CPU-second, 2 workers ÷ 1 | {two_over_one(per_cpu)} |",
+            "| (reference) spaCy alone, 2 processes ÷ 1 | "
+            + two_over_one(lambda r: r["spacy"]["articles"] / r["spacy"]["seconds"]) + " |",
+        ]
+    memory = []
+    for w in workers:
+        small, large = results.get((3000, w)), results.get((12000, w))
+        memory.append(f"{w} worker{'s' if w > 1 else ''}: "
+                      + _ratio(large and large["build"]["peak_bytes"], small and small["build"]["peak_bytes"]))
+    return "\n".join([
+        "Throughput, articles per second (wall clock; per-document stages summed over the workers ÷ W):", "",
+        *throughput, "",
+        "The linking passes (corpus level, main process), wall-clock seconds:", "",
+        *linking, "",
+        "CPU (cores used = CPU seconds of the processes ÷ wall-clock seconds: on a 2-core machine shared "
+        "with other jobs, how much of it the configuration got):", "",
+        *cpu, "",
+        "Memory and size:", "",
+        *storage, "",
+        "Targets:", "",
+        *targets, "",
+        "Peak memory at 12,000 ÷ at 3,000 articles (≤ 1.2): " + "; ".join(memory),
+    ])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
+    parser.add_argument("--sizes", default="3000,12000", help="numbers of allsides articles, comma-separated")
+    parser.add_argument("--workers", default="1,2", help="worker counts, comma-separated")
+    parser.add_argument("--json", type=Path, help="also write the raw measurements to this file")
+    parser.add_argument("--run", choices=("spacy", "build"), help=argparse.SUPPRESS)
+    parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    workers = [int(w) for w in args.workers.split(",")]
+    if args.run:
+        import warnings
+
+        warnings.filterwarnings("ignore")
+        if args.run == "spacy":
+            print(json.dumps(run_spacy(args.input, workers[0])))
+        else:
+            print(json.dumps(run_build(args.input, workers[0], args.input.parent)))
+        return
+    source = args.shared / "bench" / "allsides.jsonl.gz"
+    if not source.exists():
+        parser.error(f"{source} not found: pass --shared")
+    sizes = [int(n) for n in args.sizes.split(",")]
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="press-atlas-bench-") as tmp:
+        for n in sizes:
+            folder = Path(tmp) / str(n)
+            folder.mkdir()
+            path, text_bytes = allsides_slice(args.shared, n, folder)
+            for w in workers:
+                common = ["--input", str(path), "--workers", str(w)]
+                spacy = measured(["--run", "spacy", *common])
+                print(f"{n} articles, {w} workers: spaCy alone {spacy['seconds']:.0f} s", file=sys.stderr)
+                build = measured(["--run", "build", *common])
+                print(f"{n} articles, {w} workers: build {build['seconds']:.0f} s", file=sys.stderr)
+                for p in folder.glob("build-*"):
+                    p.unlink()
+                for p in folder.glob(".build-*"):
+                    p.unlink()
+                results[n, w] = {"spacy": spacy, "build": build, "text_bytes": text_bytes}
+    if args.json:
+        args.json.write_text(json.dumps([{"articles": n, "workers": w, **r} for (n, w), r in results.items()],
+                                        indent=1))
+    print(f"Build throughput on the first N allsides articles ({time.strftime('%Y-%m-%d')}, "
+          f"{os.cpu_count()} cores):")
+    print()
+    print(tables(results))
+
+
+if __name__ == "__main__":
+    main()

