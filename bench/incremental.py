@@ -34,15 +34,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
 
-
-def _peak_rss() -> int:
-    """This process's peak resident memory (Linux VmHWM), in bytes."""
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    return 0
+from measure import peak_rss  # noqa: E402
 
 
 def _descendants_peak(stop: threading.Event, found: list[int]) -> None:
@@ -89,7 +83,7 @@ def one_build(corpus: Path, db: Path, workers: int, nlp: bool) -> dict:
         "seconds": seconds, "reused": summary.reused, "analysed": summary.analysed,
         "documents": summary.documents, "articles": summary.articles,
         "linking": sum(summary.timings.values()), "timings": summary.timings,
-        "peak": _peak_rss(),
+        "peak": peak_rss(),
         "worker_peak": max(worker_peaks),
         "db_bytes": db.stat().st_size,
         "cache_bytes": cache_path_for(db).stat().st_size,

@@ -28,8 +28,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
 from ingest import stories  # noqa: E402
+from measure import peak_rss, peak_rss_reset  # noqa: E402
 
 
 def bcubed(predicted: list[list[str]], gold: dict[str, str]) -> tuple[float, float, float]:
@@ -180,21 +182,6 @@ def tune(shared: Path, db: Path | None = None) -> None:
         stories.KEY_WEIGHTS.update(chosen)
 
 
-def _peak_rss_reset() -> None:
-    """Reset this process's peak resident memory (Linux), so the next
-    reading covers only what follows."""
-    with open("/proc/self/clear_refs", "w") as fh:
-        fh.write("5")
-
-
-def _peak_rss() -> int:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
 def _build(sources: list[Path], db: Path):
     """The per-document stage, untimed, then the linking stage under a
     clock. Returns (timings, peak resident bytes during linking)."""
@@ -206,11 +193,11 @@ def _build(sources: list[Path], db: Path):
     for doc in read_sources([str(s) for s in sources], ReadStats()):
         writer.add(analyse(doc, nlp=False))
     writer.flush()
-    _peak_rss_reset()
+    peak_rss_reset()
     started, cpu = time.perf_counter(), time.process_time()
     writer.finish()
     total, cpu = time.perf_counter() - started, time.process_time() - cpu
-    return {**writer.timings, "total": total, "cpu": cpu}, _peak_rss()
+    return {**writer.timings, "total": total, "cpu": cpu}, peak_rss()
 
 
 def _allsides_slice(shared: Path, n: int, folder: Path) -> Path:
