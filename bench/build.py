@@ -1,6 +1,6 @@
 """Build throughput: articles per second per stage, workers, memory and size, against spaCy alone.
 
-    .venv/bin/python bench/build.py [--shared ../shared] [--sizes 3000,12000] [--workers 1,2]
+    .venv/bin/python bench/build.py [--shared ../shared] [--sizes 3000,12000] [--workers 1,2] [--json FILE]
 
 Corpus: the first N records of ../shared/bench/allsides.jsonl.gz (12,000 real
 articles, JSON Lines), copied to a temporary .jsonl file before anything is
@@ -13,9 +13,8 @@ order: spaCy alone with W processes, then the build with W workers.
   `nlp.pipe` over the N records' `text` field in batches of 32 articles
   (the model's default, 256 whole articles, only costs memory: 1.9 GB at
   100 articles); with W > 1, W processes each parsing chunks of 32 texts
-  and returning only counts. Loading the
-  model (and starting the processes) is inside the time, as it is for the
-  build.
+  and returning only counts. Loading the model (and starting the
+  processes) is inside the time, as it is for the build.
 - **The build**: `ingest.build.build()` of the N-record file into a new
   database with `workers=W`, exactly as `press-atlas build` runs it.
   Stage times come from instrumentation, not from a second run: `read` is
@@ -25,7 +24,8 @@ order: spaCy alone with W processes, then the build with W workers.
   divided by W), `write` is the writer's batched inserts (main process),
   `linking` the corpus-level passes (outlets, repeated lines, copies,
   entities, quotes, stories: `Writer.timings`) and `FTS` the full-text
-  indexes. The per-document stage is the wall clock from the start of the
+  indexes (both also shown pass by pass, in seconds). The per-document
+  stage is the wall clock from the start of the
   build to the last analysis written; "whole build" is the wall clock of
   the whole call, up to the database renamed into place.
 
@@ -36,7 +36,9 @@ Peak memory is the largest sum of the resident memory of the configuration's
 process and all its descendants (workers, the forkserver), sampled ten
 times a second; CPU seconds are summed over the same processes. "Cores
 used" is CPU seconds ÷ wall-clock seconds: what the configuration got of a
-machine other jobs share. The 2-workers-÷-1 ratio of the per-document
+machine other jobs share. Since the share swings with the other jobs, the
+build-÷-spaCy ratio is also given by CPU seconds per article, which the
+load barely moves. The 2-workers-÷-1 ratio of the per-document
 stage is shown as the product of the cores each run got and its articles
 per CPU-second (the workers' CPU in `analyse`, `Analysis.timings["cpu"]`,
 plus the main process's): the first is the machine's doing, the second the
