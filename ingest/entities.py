@@ -1288,130 +1288,170 @@ def _context_countries(mentions: Sequence[Mention], gazetteer: gaz.Gazetteer) ->
     return frozenset(out)
 
 
-def resolve(articles: Mapping[Hashable, Sequence[Mention]] | Iterable[tuple[Hashable, Sequence[Mention]]],
-            gazetteer: gaz.Gazetteer | None = None) -> Resolution:
-    """Entities and aliases for the whole corpus (see the module doc).
+class Resolver:
+    """The corpus-level resolution, fed one article at a time.
 
-    articles: {article id: its mentions from `recognise`}. Deterministic:
-    the same input gives the same ids."""
-    items = list(articles.items()) if isinstance(articles, Mapping) else list(articles)
-    gazetteer = gazetteer or gaz.load()
-    # 1. A provisional key per mention.
-    provisional: dict[tuple[Hashable, int], tuple[str, str]] = {}
-    places: dict[str, gaz.Place | None] = {}
-    display: dict[str, Counter] = defaultdict(Counter)
-    person_full: dict[str, set[str]] = defaultdict(set)  # folded surname -> full keys
-    org_long: dict[str, set[str]] = defaultdict(set)  # initials -> long org keys
-    for article, mentions in items:
+    `add_article` gives each of an article's mentions a provisional key and
+    keeps only counts per distinct key (names as displayed and as written,
+    mentions), so memory grows with the number of distinct names, not with
+    the number of mentions: the caller keeps the mentions (in memory for
+    `resolve`, in SQLite for the build). `entities` then merges keys (a
+    surname alone with the one full name that has it; an acronym with its
+    one long form; a name typed two ways with its usual type) and names
+    each entity; `final` maps a provisional key to its entity's key."""
+
+    def __init__(self, gazetteer: gaz.Gazetteer | None = None):
+        self.gazetteer = gazetteer or gaz.load()
+        self.places: dict[str, gaz.Place | None] = {}
+        self.display: dict[str, Counter] = defaultdict(Counter)
+        self.person_full: dict[str, set[str]] = defaultdict(set)  # folded surname -> full keys
+        self.org_long: dict[str, set[str]] = defaultdict(set)  # initials -> long org keys
+        self.counts: Counter = Counter()  # provisional key -> mentions (in order of first mention)
+        self.written: dict[str, Counter] = defaultdict(Counter)  # provisional key -> text as written
+        self.merged: dict[str, str] = {}
+
+    def add_article(self, mentions: Sequence[Mention]) -> list[tuple[int, str]]:
+        """(index in `mentions`, provisional key) for each mention of a type
+        that makes entities."""
+        out = []
         context = None
+        display = self.display
         for i, m in enumerate(mentions):
             if m.type not in TYPES:
                 continue
             if m.type == "person":
                 key = person_key(m.key) or gaz.normalise(m.key)
                 if len(key.split()) >= 2:
-                    person_full[key.split()[-1]].add(key)
+                    self.person_full[key.split()[-1]].add(key)
                 ident = f"person:{key}"
                 display[ident][_person_display(m.key)] += 1
             elif m.type == "org":
                 key = org_key(m.key)
                 if len(key.split()) >= 2:
-                    org_long[_initials(key.title())].add(key)
+                    self.org_long[_initials(key.title())].add(key)
                 ident = f"org:{key}"
                 canonical = tables_orgs().get(gaz.normalise(m.key))
                 display[ident][canonical or re.sub(r"^(?:the|The)\s+", "", m.key)] += 1
             elif m.type == "place":
                 if context is None:
-                    context = _context_countries(mentions, gazetteer)
-                place = gazetteer.resolve_place(m.key, gaz.Context(context, m.hint))
+                    context = _context_countries(mentions, self.gazetteer)
+                place = self.gazetteer.resolve_place(m.key, gaz.Context(context, m.hint))
                 if place is not None:
                     ident = f"place:{place.id}"
-                    places[ident] = place
+                    self.places[ident] = place
                     display[ident][place.name] += 1
                 else:
                     ident = f"place:?{gaz.normalise(m.key)}"
-                    places.setdefault(ident, None)
+                    self.places.setdefault(ident, None)
                     display[ident][m.key] += 1
             else:
                 ident = f"other:{gaz.normalise(m.key)}"
                 display[ident][m.key] += 1
-            provisional[(article, i)] = (ident, m.text)
-    # 2. Merges: a surname alone with the one full name that has it; an
-    # acronym with the one long form that has its letters.
-    merged: dict[str, str] = {}
-    for ident in display:
-        kind, _, key = ident.partition(":")
-        if kind == "person" and len(key.split()) == 1:
-            full = person_full.get(key, set())
-            if len(full) == 1:
-                merged[ident] = f"person:{next(iter(full))}"
-        elif kind == "org" and len(key.split()) == 1 and 2 <= len(key) <= 6:
-            long = org_long.get(key.upper(), set())
-            if len(long) == 1:
-                merged[ident] = f"org:{next(iter(long))}"
-    # A name typed differently in different articles (model noise) goes with
-    # the type most of its mentions have, unless it is a resolved place.
-    counts = Counter(ident for ident, _ in provisional.values())
-    by_key: dict[str, list[str]] = defaultdict(list)
-    for ident in display:
-        kind, _, key = ident.partition(":")
-        if kind in {"person", "org", "other"}:
-            base = merged.get(ident, ident).partition(":")[2]
-            by_key[key if kind != "person" else key].append(ident)
-    for key, idents in by_key.items():
-        if len(idents) > 1:
-            idents.sort(key=lambda x: (-counts[x], x))
-            for other in idents[1:]:
-                if counts[idents[0]] >= 2 * counts[other] and other not in merged:
-                    merged[other] = merged.get(idents[0], idents[0])
+            self.counts[ident] += 1
+            self.written[ident][m.text] += 1
+            out.append((i, ident))
+        return out
 
-    def final(ident: str) -> str:
+    def _merge(self) -> None:
+        merged = self.merged
+        for ident in self.display:
+            kind, _, key = ident.partition(":")
+            if kind == "person" and len(key.split()) == 1:
+                full = self.person_full.get(key, set())
+                if len(full) == 1:
+                    merged[ident] = f"person:{next(iter(full))}"
+            elif kind == "org" and len(key.split()) == 1 and 2 <= len(key) <= 6:
+                long = self.org_long.get(key.upper(), set())
+                if len(long) == 1:
+                    merged[ident] = f"org:{next(iter(long))}"
+        # A name typed differently in different articles (model noise) goes
+        # with the type most of its mentions have, unless it is a resolved place.
+        counts = self.counts
+        by_key: dict[str, list[str]] = defaultdict(list)
+        for ident in self.display:
+            kind, _, key = ident.partition(":")
+            if kind in {"person", "org", "other"}:
+                by_key[key].append(ident)
+        for key, idents in by_key.items():
+            if len(idents) > 1:
+                idents.sort(key=lambda x: (-counts[x], x))
+                for other in idents[1:]:
+                    if counts[idents[0]] >= 2 * counts[other] and other not in merged:
+                        merged[other] = merged.get(idents[0], idents[0])
+
+    def final(self, ident: str) -> str:
         seen = set()
-        while ident in merged and ident not in seen:
+        while ident in self.merged and ident not in seen:
             seen.add(ident)
-            ident = merged[ident]
+            ident = self.merged[ident]
         return ident
 
-    # 3. Entities.
-    members: dict[str, list[tuple[Hashable, int]]] = defaultdict(list)
-    for where, (ident, _) in provisional.items():
-        members[final(ident)].append(where)
-    entities: list[Entity] = []
+    def entities(self) -> tuple[dict[str, Entity], list[tuple[str, str]]]:
+        """{final key: Entity} in id order, and the (alias, entity id) pairs.
+        Entities come without article_count: the caller, who kept the
+        mentions, counts their articles."""
+        self._merge()
+        groups: dict[str, list[str]] = defaultdict(list)  # final key -> provisional keys, first mentioned first
+        for ident in self.counts:
+            groups[self.final(ident)].append(ident)
+        out: dict[str, Entity] = {}
+        alias_pairs: set[tuple[str, str]] = set()
+        ids_taken: dict[str, int] = Counter()
+        for ident in sorted(groups):
+            names, written, mention_count = Counter(), Counter(), 0
+            for p in groups[ident]:
+                for name, c in self.display.get(p, {}).items():
+                    names[name] += c * self.counts[p]  # each mention adds its key's display counts
+                written.update(self.written[p])
+                mention_count += self.counts[p]
+            kind = ident.partition(":")[0]
+            place = self.places.get(ident)
+            name = place.name if place else (names.most_common(1)[0][0] if names else ident)
+            if kind == "person":
+                fulls = [n for n in names if len(n.split()) >= 2]
+                if fulls:
+                    name = max(fulls, key=lambda n: (names[n], len(n)))
+            slug = _slug(place.id if place else ident.partition(":")[2].lstrip("?"))
+            entity_id = f"{kind}:{slug}"
+            ids_taken[entity_id] += 1
+            if ids_taken[entity_id] > 1:
+                entity_id = f"{entity_id}-{ids_taken[entity_id]}"
+            aliases = [a for a, _ in sorted(written.items(), key=lambda kv: (-kv[1], kv[0]))]
+            out[ident] = Entity(
+                id=entity_id, name=name, type=kind, aliases=aliases,
+                kind=place.kind if place else None,
+                latitude=place.lat if place else None,
+                longitude=place.lon if place else None,
+                country=place.country if place else None,
+                confidence=place.confidence if place else None,
+                mention_count=mention_count,
+            )
+            for alias in aliases:
+                alias_pairs.add((alias, entity_id))
+            alias_pairs.add((name, entity_id))
+        return out, sorted(alias_pairs)
+
+
+def resolve(articles: Mapping[Hashable, Sequence[Mention]] | Iterable[tuple[Hashable, Sequence[Mention]]],
+            gazetteer: gaz.Gazetteer | None = None) -> Resolution:
+    """Entities and aliases for the whole corpus (see the module doc), in
+    memory (the build streams its mentions through `Resolver` instead).
+
+    articles: {article id: its mentions from `recognise`}. Deterministic:
+    the same input gives the same ids."""
+    items = articles.items() if isinstance(articles, Mapping) else articles
+    resolver = Resolver(gazetteer)
+    provisional: dict[tuple[Hashable, int], str] = {}
+    for article, mentions in items:
+        for i, ident in resolver.add_article(mentions):
+            provisional[(article, i)] = ident
+    by_final, alias_pairs = resolver.entities()
     mention_entity: dict[tuple[Hashable, int], str] = {}
-    alias_pairs: set[tuple[str, str]] = set()
-    ids_taken: dict[str, int] = Counter()
-    for ident in sorted(members):
-        where = members[ident]
-        names = Counter()
-        for w in where:
-            names.update(display.get(provisional[w][0], Counter()))
-        kind = ident.partition(":")[0]
-        place = places.get(ident)
-        name = place.name if place else (names.most_common(1)[0][0] if names else ident)
-        if kind == "person":
-            fulls = [n for n in names if len(n.split()) >= 2]
-            if fulls:
-                name = max(fulls, key=lambda n: (names[n], len(n)))
-        slug = _slug(place.id if place else ident.partition(":")[2].lstrip("?"))
-        entity_id = f"{kind}:{slug}"
-        ids_taken[entity_id] += 1
-        if ids_taken[entity_id] > 1:
-            entity_id = f"{entity_id}-{ids_taken[entity_id]}"
-        written = Counter(provisional[w][1] for w in where)
-        aliases = [a for a, _ in sorted(written.items(), key=lambda kv: (-kv[1], kv[0]))]
-        entity = Entity(
-            id=entity_id, name=name, type=kind, aliases=aliases,
-            kind=place.kind if place else None,
-            latitude=place.lat if place else None,
-            longitude=place.lon if place else None,
-            country=place.country if place else None,
-            confidence=place.confidence if place else None,
-            article_count=len({a for a, _ in where}), mention_count=len(where),
-        )
-        entities.append(entity)
-        for w in where:
-            mention_entity[w] = entity_id
-        for alias in aliases:
-            alias_pairs.add((alias, entity_id))
-        alias_pairs.add((name, entity_id))
-    return Resolution(entities, mention_entity, sorted(alias_pairs))
+    articles_of: dict[str, set] = defaultdict(set)
+    for where, ident in provisional.items():
+        entity = by_final[resolver.final(ident)]
+        mention_entity[where] = entity.id
+        articles_of[entity.id].add(where[0])
+    for entity in by_final.values():
+        entity.article_count = len(articles_of[entity.id])
+    return Resolution(list(by_final.values()), mention_entity, alias_pairs)

@@ -15,6 +15,8 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from itertools import groupby
+from operator import itemgetter
 
 
 def slug(text: str) -> str:
@@ -110,38 +112,61 @@ def link_outlets(db) -> None:
 def link_entities(db) -> None:
     """Resolve the names each article's mentions give (`_mentions`) across
     the corpus into `entities`, `mentions` and `entity_aliases`. Mentions in
-    paragraphs that left the body (repeated furniture) are dropped."""
+    paragraphs that left the body (repeated furniture) are dropped.
+
+    Streams: one article's mentions at a time go through the resolver,
+    which keeps counts per distinct name; each mention waits in a temporary
+    table with its provisional key until the keys are merged into entities,
+    so memory does not grow with the number of mentions."""
     from . import entities
 
-    by_article: dict[str, list] = defaultdict(list)
-    for article, paragraph, start, end, text, type_, key, label, hint in db.execute(
+    db.execute("""create temp table _mention_keys (
+        article text, paragraph integer, start integer, "end" integer, text text, ident text)""")
+    resolver = entities.Resolver()
+    rows = db.conn.execute(
         """select m.article, m.paragraph, m.start, m."end", m.text, m.type, m.key, m.label, m.hint
            from _mentions m join paragraphs p on p.id = m.article || '-' || m.paragraph
-           order by m.article, m.paragraph, m.start"""
-    ):
-        by_article[article].append(entities.Mention(paragraph, start, end, text, type_, key, label, hint))
+           order by m.article, m.paragraph, m.start""")
+    batch = []
+    for article, group in groupby(rows, key=itemgetter(0)):
+        mentions = [entities.Mention(*row[1:]) for row in group]
+        for i, ident in resolver.add_article(mentions):
+            m = mentions[i]
+            batch.append((article, m.paragraph, m.start, m.end, m.text, ident))
+        if len(batch) >= 10_000:
+            db.conn.executemany("insert into _mention_keys values (?, ?, ?, ?, ?, ?)", batch)
+            batch = []
+    db.conn.executemany("insert into _mention_keys values (?, ?, ?, ?, ?, ?)", batch)
+    del batch
     db["_mentions"].drop()
-    if not by_article:
-        return
-    resolution = entities.resolve(by_article)
+    by_final, alias_pairs = resolver.entities()
+    db.execute("create temp table _key_entity (ident text primary key, entity text) without rowid")
+    db.conn.executemany("insert into _key_entity values (?, ?)",
+                        ((ident, by_final[resolver.final(ident)].id) for ident in resolver.counts))
+    del resolver
+    article_counts = dict(db.execute("""
+        select k.entity, count(distinct m.article) from _mention_keys m
+        join _key_entity k on k.ident = m.ident group by k.entity"""))
     db["entities"].insert_all(
         ({"id": e.id, "name": e.name, "type": e.type, "aliases": json.dumps(e.aliases, ensure_ascii=False),
           "kind": e.kind, "latitude": e.latitude, "longitude": e.longitude, "country": e.country,
-          "confidence": e.confidence, "article_count": e.article_count, "mention_count": e.mention_count}
-         for e in resolution.entities),
+          "confidence": e.confidence, "article_count": article_counts.get(e.id, 0),
+          "mention_count": e.mention_count}
+         for e in by_final.values()),
         batch_size=1000,
     )
+    del by_final
     db["entity_aliases"].insert_all(
-        ({"id": f"{entity}|{alias}", "alias": alias, "entity": entity} for alias, entity in resolution.aliases),
+        ({"id": f"{entity}|{alias}", "alias": alias, "entity": entity} for alias, entity in alias_pairs),
         batch_size=1000, ignore=True,
     )
-    rows = []
-    for article, mentions in by_article.items():
-        for i, m in enumerate(mentions):
-            entity = resolution.mention_entity.get((article, i))
-            if entity is None:
-                continue
-            pid = f"{article}-{m.paragraph}"
-            rows.append({"id": f"{pid}-{m.start}", "entity": entity, "article": article, "paragraph": pid,
-                         "text": m.text, "start": m.start, "end": m.end})
-    db["mentions"].insert_all(rows, batch_size=1000, ignore=True)
+    # In the order the mentions came (article, paragraph, offset): the same
+    # rowids in every build.
+    db.execute("""
+        insert or ignore into mentions (id, entity, article, paragraph, text, start, "end")
+        select m.article || '-' || m.paragraph || '-' || m.start, k.entity, m.article,
+               m.article || '-' || m.paragraph, m.text, m.start, m."end"
+        from _mention_keys m join _key_entity k on k.ident = m.ident
+        order by m.rowid""")
+    db.execute("drop table _mention_keys")
+    db.execute("drop table _key_entity")

@@ -243,7 +243,11 @@ def story_title(titles: list[str]) -> str:
     if len(titles) == 1:
         return titles[0]
     words = [set(_WORD.findall(t.casefold())) - STOPWORDS for t in titles]
-    scores = [sum(len(w & o) for o in words) for w in words]
+    # Summed over the other headlines, the words shared with each are the
+    # number of headlines holding each of its words: linear, not quadratic,
+    # in the story's size (a 1,700-article story took seconds).
+    df = Counter(x for w in words for x in w)
+    scores = [sum(df[x] for x in w) for w in words]
     return titles[max(range(len(titles)), key=lambda k: (scores[k], -len(titles[k])))]
 
 

@@ -58,6 +58,20 @@ def test_story_title_is_the_most_central_headline():
     assert stories.story_title(titles) == "Storm: Aveiro sea wall breached, old town flooded"
 
 
+def test_story_title_is_the_headline_sharing_most_words_with_the_others():
+    """The linear count picks what comparing every pair of headlines picks."""
+    import random
+
+    rng = random.Random(7)
+    vocabulary = "wall sea storm aveiro flood mayor town breach rescue rain river bridge".split()
+    for _ in range(200):
+        titles = [" ".join(rng.choices(vocabulary, k=rng.randint(1, 6))) for _ in range(rng.randint(2, 12))]
+        words = [set(t.split()) for t in titles]
+        pairwise = [sum(len(w & o) for o in words) for w in words]
+        expected = titles[max(range(len(titles)), key=lambda k: (pairwise[k], -len(titles[k])))]
+        assert stories.story_title(titles) == expected
+
+
 def test_a_statement_quoted_in_two_versions_joins_their_articles():
     """Two reports of one event that share few words (one retranslated the
     quote, spells the name differently and leads on other details) are one
