@@ -47,10 +47,21 @@ Database size is the file renamed into place, against the UTF-8 size of
 the records' texts (the analysis cache the build keeps beside it is
 reported on its own).
 
+**One file added**: after each build, the build runs again to the same
+database with one more file, the first page of ../shared/corpus/seeds
+(a real news page not in allsides): every allsides record is reused from
+the analyses kept beside the database, the page is analysed, and the
+corpus-level linking runs again in full. Its time is compared with the
+full build's, in the same run (target: at most 0.05).
+
+With --json FILE, the measurements are written to FILE after each
+configuration, and a run started again with the same FILE skips the
+configurations already there (a 12,000-article run takes hours).
+
 The targets (issue 7): the whole build at least 0.70 of spaCy alone's
 throughput with the same number of processes; 2 workers at least 1.7x one
 worker on the per-document stage; peak memory at 12,000 articles within
-1.2x of that at 3,000. The machine is shared: compare ratios within one run,
+1.2x of that at 3,000; one file added at most 0.05 of a full build. The machine is shared: compare ratios within one run,
 and see the load average each row was measured under.
 """
 
@@ -192,6 +203,19 @@ def run_build(path: Path, workers: int, folder: Path) -> dict:
         "db_tables": table_sizes(db),
         "cache_bytes": sum(p.stat().st_size for p in cache),
     }
+
+
+def run_rebuild(path: Path, added: Path, workers: int, folder: Path) -> dict:
+    """The build again, to the database `run_build` left (and the analyses
+    kept beside it), with one file added: what `press-atlas build` costs
+    when one new page joins the corpus."""
+    from ingest import build as buildmod
+
+    db = folder / f"build-{workers}.db"
+    started = time.perf_counter()
+    summary = buildmod.build([str(path), str(added)], db, workers=workers)
+    return {"seconds": time.perf_counter() - started, "documents": summary.documents,
+            "reused": summary.reused, "analysed": summary.analysed, "timings": summary.timings}
 
 
 def _own_cpu() -> float:
@@ -371,6 +395,20 @@ def tables(results: dict[tuple[int, int], dict]) -> str:
             "| (reference) spaCy alone, 2 processes ÷ 1 | "
             + two_over_one(lambda r: r["spacy"]["articles"] / r["spacy"]["seconds"]) + " |",
         ]
+    incremental = [
+        "| articles | workers | full build s | one file added s | reused | analysed | one file added ÷ full build "
+        "| peak RSS MB (full / one added) | linking s in the rebuild (largest passes) |",
+        "|---:|---:|" + "---:|" * 6 + "---|",
+    ]
+    for (n, w), r in sorted(results.items()):
+        b, re_ = r["build"], r.get("rebuild")
+        if not re_:
+            continue
+        passes = sorted(((k, v) for k, v in re_["timings"].items()), key=lambda kv: -kv[1])[:4]
+        incremental.append(
+            f"| {n:,} | {w} | {b['seconds']:,.1f} | {re_['seconds']:,.1f} | {re_['reused']:,} | {re_['analysed']:,} "
+            f"| **{re_['seconds'] / b['seconds']:.3f}** | {b['peak_bytes'] / 1e6:,.0f} / {re_['peak_bytes'] / 1e6:,.0f} "
+            f"| " + ", ".join(f"{k} {v:.1f}" for k, v in passes) + " |")
     memory = []
     for w in workers:
         small, large = results.get((3000, w)), results.get((12000, w))
@@ -386,6 +424,9 @@ def tables(results: dict[tuple[int, int], dict]) -> str:
         *cpu, "",
         "Memory and size:", "",
         *storage, "",
+        "Incremental: the same build again with one file added (a seeds page), its analyses kept "
+        "beside the database (target ≤ 0.05 of the full build):", "",
+        *incremental, "",
         "Targets:", "",
         *targets, "",
         "Peak memory at 12,000 ÷ at 3,000 articles (≤ 1.2): " + "; ".join(memory),
@@ -398,8 +439,9 @@ def main(argv=None):
     parser.add_argument("--sizes", default="3000,12000", help="numbers of allsides articles, comma-separated")
     parser.add_argument("--workers", default="1,2", help="worker counts, comma-separated")
     parser.add_argument("--json", type=Path, help="also write the raw measurements to this file")
-    parser.add_argument("--run", choices=("spacy", "build"), help=argparse.SUPPRESS)
+    parser.add_argument("--run", choices=("spacy", "build", "rebuild"), help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--added", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     workers = [int(w) for w in args.workers.split(",")]
     if args.run:
@@ -408,33 +450,45 @@ def main(argv=None):
         warnings.filterwarnings("ignore")
         if args.run == "spacy":
             print(json.dumps(run_spacy(args.input, workers[0])))
+        elif args.run == "rebuild":
+            print(json.dumps(run_rebuild(args.input, args.added, workers[0], args.input.parent)))
         else:
             print(json.dumps(run_build(args.input, workers[0], args.input.parent)))
         return
     source = args.shared / "bench" / "allsides.jsonl.gz"
     if not source.exists():
         parser.error(f"{source} not found: pass --shared")
+    added = sorted((args.shared / "corpus" / "seeds").iterdir())[0]  # one real news page, not in allsides
     sizes = [int(n) for n in args.sizes.split(",")]
     results = {}
+    if args.json and args.json.exists():  # a run cut short goes on where it stopped
+        results = {(r["articles"], r["workers"]): r for r in json.loads(args.json.read_text())}
+        print(f"resuming: {sorted(results)} already measured in {args.json}", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="press-atlas-bench-") as tmp:
         for n in sizes:
+            if all((n, w) in results for w in workers):
+                continue
             folder = Path(tmp) / str(n)
             folder.mkdir()
             path, text_bytes = allsides_slice(args.shared, n, folder)
             for w in workers:
+                if (n, w) in results:
+                    continue
                 common = ["--input", str(path), "--workers", str(w)]
                 spacy = measured(["--run", "spacy", *common])
                 print(f"{n} articles, {w} workers: spaCy alone {spacy['seconds']:.0f} s", file=sys.stderr)
                 build = measured(["--run", "build", *common])
                 print(f"{n} articles, {w} workers: build {build['seconds']:.0f} s", file=sys.stderr)
+                rebuild = measured(["--run", "rebuild", *common, "--added", str(added)])
+                print(f"{n} articles, {w} workers: one file added {rebuild['seconds']:.0f} s", file=sys.stderr)
                 for p in folder.glob("build-*"):
                     p.unlink()
                 for p in folder.glob(".build-*"):
                     p.unlink()
-                results[n, w] = {"spacy": spacy, "build": build, "text_bytes": text_bytes}
-    if args.json:
-        args.json.write_text(json.dumps([{"articles": n, "workers": w, **r} for (n, w), r in results.items()],
-                                        indent=1))
+                results[n, w] = {"articles": n, "workers": w, "spacy": spacy, "build": build,
+                                 "rebuild": rebuild, "text_bytes": text_bytes}
+                if args.json:
+                    args.json.write_text(json.dumps(list(results.values()), indent=1))
     print(f"Build throughput on the first N allsides articles ({time.strftime('%Y-%m-%d')}, "
           f"{os.cpu_count()} cores):")
     print()
