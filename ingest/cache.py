@@ -230,9 +230,14 @@ class AnalysisCache:
 
     def finish(self) -> None:
         """After the database is in place: drop entries this build did not use."""
-        self.db.execute("""delete from analyses where (sha256, format, version) not in
-                           (select sha256, format, version from used_analyses)""")
-        self.db.execute("delete from band_keys where (kind, digest) not in (select kind, digest from used_band_keys)")
+        # NOT EXISTS, not a row-value NOT IN: SQLite runs the latter as a
+        # scan of the used keys per row (97 s for 68,000 band keys).
+        self.db.execute("""delete from analyses where not exists (
+                             select 1 from used_analyses u where u.sha256 = analyses.sha256
+                             and u.format = analyses.format and u.version = analyses.version)""")
+        self.db.execute("""delete from band_keys where not exists (
+                             select 1 from used_band_keys u where u.kind = band_keys.kind
+                             and u.digest = band_keys.digest)""")
         self.db.execute("commit")
         self.db.close()
 

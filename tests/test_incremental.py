@@ -118,6 +118,33 @@ def test_what_invalidates_kept_analyses(tmp_path, corpus, monkeypatch):
     assert run(db, folder, args=("--no-reuse",)) == (0, 14)
 
 
+def test_band_keys_of_another_version_of_the_copies_code_are_dropped(tmp_path, corpus, monkeypatch):
+    """A new copies.py computes its band keys afresh, keeps them, and drops
+    the old ones; the per-document analyses stay reused."""
+    from ingest import copies
+
+    folder, _ = corpus
+    db = tmp_path / "atlas.db"
+    run(db, folder, args=("--no-nlp",))
+    articles = 14 - errors(db)
+
+    def kinds() -> dict[str, int]:
+        conn = sqlite3.connect(cache_path_for(db))
+        try:
+            return dict(conn.execute("select kind, count(*) from band_keys group by kind"))
+        finally:
+            conn.close()
+
+    before = kinds()
+    assert len(before) == 2 and all(before.values())  # articles and paragraphs
+    monkeypatch.setattr(copies, "_memo_kind", lambda k, threshold: f"another-version:{k}:{threshold}")
+    assert run(db, folder, args=("--no-nlp",)) == (articles, 14 - articles)
+    after = kinds()
+    assert set(after) == {"another-version:5:0.3", "another-version:3:0.4"}
+    assert sorted(after.values()) == sorted(before.values())
+    assert dump(db) == dump(build(tmp_path, folder, name="full.db", args=("--no-nlp",)))
+
+
 def test_code_hash_follows_the_per_document_code_only(tmp_path, monkeypatch):
     copy = tmp_path / "ingest"
     shutil.copytree(cache_module.INGEST_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
