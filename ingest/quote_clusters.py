@@ -27,6 +27,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Hashable, Iterable, Sequence
@@ -119,27 +120,38 @@ def _as_item(item) -> QuoteItem:
 
 
 def candidate_pairs(stem_sets: Sequence[frozenset[str]]) -> Iterable[tuple[int, int]]:
-    """Pairs (i, j), i < j, sharing one of the rarest stems of i or of j.
-    Each quote probes with enough of its rarest stems that a pair passing
-    MIN_CONTAINMENT (measured on the shorter quote) always shares a probe of
-    the shorter one."""
-    postings: dict[str, list[int]] = defaultdict(list)
-    for index, item_stems in enumerate(stem_sets):
-        for stem in item_stems:
-            postings[stem].append(index)
-    seen: set[tuple[int, int]] = set()
-    for index, item_stems in enumerate(stem_sets):
+    """Pairs (i, j), i < j, that may pass MIN_CONTAINMENT, each once.
+
+    A pair passes when most of the shorter quote's stems (fewer stems; the
+    lower index when as many) are in the other, so it is looked for from
+    the shorter quote only: it probes with enough of its rarest stems that
+    such a pair always shares one of them (pigeonhole), and looks only at
+    the quotes at least as long as itself. Postings are kept in that order
+    (stem count, index), so those are the tail of each posting, found by
+    bisection: the work grows with the longer partners of each probe, not
+    with every quote that shares a word."""
+    sizes = [len(s) for s in stem_sets]
+    order = sorted(range(len(stem_sets)), key=lambda i: (sizes[i], i))
+    rank = [0] * len(order)
+    for r, index in enumerate(order):
+        rank[index] = r
+    postings: dict[str, list[int]] = defaultdict(list)  # stem -> ranks, ascending
+    for r, index in enumerate(order):
+        for stem in stem_sets[index]:
+            postings[stem].append(r)
+    for r, index in enumerate(order):
+        item_stems = stem_sets[index]
         if len(item_stems) < MIN_STEMS:
             continue
         probes = math.floor((1 - MIN_CONTAINMENT) * len(item_stems)) + 1
+        partners: set[int] = set()
         for stem in sorted(item_stems, key=lambda s: (len(postings[s]), s))[:probes]:
-            if len(postings[stem]) > MAX_POSTINGS:
+            posting = postings[stem]
+            if len(posting) > MAX_POSTINGS:
                 continue
-            for other in postings[stem]:
-                pair = (min(index, other), max(index, other))
-                if other != index and pair not in seen:
-                    seen.add(pair)
-                    yield pair
+            partners.update(posting[bisect_right(posting, r):])
+        for other in sorted(order[o] for o in partners):
+            yield (index, other) if index < other else (other, index)
 
 
 def cluster_quotes(items: Iterable[QuoteItem | tuple]) -> list[Cluster]:
@@ -152,15 +164,27 @@ def cluster_quotes(items: Iterable[QuoteItem | tuple]) -> list[Cluster]:
     """
     quotes = [_as_item(item) for item in items]
     stem_sets = [stems(q.text) for q in quotes]
-    union = _Groups([_speaker_key(q.speaker_resolved) for q in quotes])
-    contained: list[tuple[int, int]] = []  # (long quote, short quote it contains)
-    for i, j in sorted(candidate_pairs(stem_sets)):
+    speakers = [_speaker_key(q.speaker_resolved) for q in quotes]
+    union = _Groups(speakers)
+    # The pairs that pass, first: what only the two quotes decide. Two
+    # known, different speakers never join (a group holds at most one).
+    passing = []
+    for i, j in candidate_pairs(stem_sets):
+        if speakers[i] and speakers[j] and speakers[i] != speakers[j]:
+            continue
         a, b = stem_sets[i], stem_sets[j]
-        if min(len(a), len(b)) < MIN_STEMS or not union.compatible(i, j):
+        if min(len(a), len(b)) < MIN_STEMS:
             continue
+        short = i if len(a) <= len(b) else j
+        if len(a & b) / len(stem_sets[short]) >= MIN_CONTAINMENT:
+            passing.append((i, j))
+    # Then the groups, in pair order (what joins depends on what joined before).
+    contained: list[tuple[int, int]] = []  # (long quote, short quote it contains)
+    for i, j in sorted(passing):
+        if not union.compatible(i, j):
+            continue
+        a, b = stem_sets[i], stem_sets[j]
         short, long_ = (i, j) if len(a) <= len(b) else (j, i)
-        if len(a & b) / len(stem_sets[short]) < MIN_CONTAINMENT:
-            continue
         if len(stem_sets[long_]) <= MAX_LENGTH_RATIO * len(stem_sets[short]):
             union.union(i, j)
         else:

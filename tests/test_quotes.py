@@ -372,6 +372,54 @@ def test_clustering_scales_by_blocking_on_rare_words():
     assert [c.members for c in clusters] == [(123, "copy")]
 
 
+def _clusters_by_every_pair(items):
+    """The clustering rule applied to every pair of quotes, in pair order:
+    what cluster_quotes must give however it finds its candidates."""
+    from ingest import quote_clusters as qc
+
+    quotes = [QuoteItem(*item) for item in items]
+    stem_sets = [stems(q.text) for q in quotes]
+    union = qc._Groups([qc._speaker_key(q.speaker_resolved) for q in quotes])
+    contained = []
+    for i in range(len(quotes)):
+        for j in range(i + 1, len(quotes)):
+            a, b = stem_sets[i], stem_sets[j]
+            if min(len(a), len(b)) < qc.MIN_STEMS or not union.compatible(i, j):
+                continue
+            short, long_ = (i, j) if len(a) <= len(b) else (j, i)
+            if len(a & b) / len(stem_sets[short]) < qc.MIN_CONTAINMENT:
+                continue
+            if len(stem_sets[long_]) <= qc.MAX_LENGTH_RATIO * len(stem_sets[short]):
+                union.union(i, j)
+            else:
+                contained.append((long_, short))
+    groups = {}
+    for index in range(len(quotes)):
+        groups.setdefault(union.find(index), set()).add(index)
+    for long_, short in contained:
+        if union.compatible(long_, short):
+            groups[union.find(short)].add(long_)
+    return sorted(sorted(quotes[i].quote_id for i in members) for members in groups.values() if len(members) > 1)
+
+
+def test_candidate_blocking_finds_every_pair_that_every_pair_comparison_finds():
+    rng = random.Random(11)
+    vocabulary = [f"w{i}x" for i in range(40)]
+    speakers = [None, None, "Ann Lee", "Bo Lee", "Cy Park"]
+    for _ in range(30):
+        items = []
+        for k in range(rng.randint(2, 60)):
+            if items and rng.random() < 0.4:  # a version of an earlier quote: trimmed, a word changed, or inside a longer one
+                words = rng.choice(items)[1].split()
+                words = words[rng.randint(0, 2):] if rng.random() < 0.5 else words + rng.sample(vocabulary, rng.randint(0, 20))
+                if words and rng.random() < 0.5:
+                    words[rng.randrange(len(words))] = rng.choice(vocabulary)
+            else:
+                words = rng.sample(vocabulary, rng.randint(2, 14))
+            items.append((k, " ".join(words), f"o{k % 3}", None, rng.choice(speakers)))
+        assert sorted(sorted(c.members) for c in cluster_quotes(items)) == _clusters_by_every_pair(items)
+
+
 def test_stems_match_across_word_forms():
     assert stems("North Korean soldiers") == stems("soldiers of North Korea") == {"north", "korea", "soldi"}
 
