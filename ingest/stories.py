@@ -109,10 +109,10 @@ def _terms(item: StoryInput, keys: bool = True) -> Counter:
     says (not at all with keys=False)."""
     terms = Counter()
     for text, weight, limit in ((item.title, TITLE_WEIGHT, None), (item.text, 1, BODY_WORDS)):
-        for token in _TOKEN.findall(text)[:limit]:
-            word = token.casefold()
-            if (len(word) >= 3 or word.isdigit()) and word not in STOPWORDS and "_" not in word:
-                terms[word] += weight
+        words = [w for w in map(str.casefold, _TOKEN.findall(text)[:limit])
+                 if (len(w) >= 3 or w.isdigit()) and w not in STOPWORDS and "_" not in w]
+        for _ in range(weight):
+            terms.update(words)  # (counted in C)
     if keys:
         for key in sorted(item.keys):  # sorted: the same dict order, so the same sums, in every run
             terms[key] += KEY_WEIGHTS.get(key.partition(":")[0], 0.0)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import re
+from collections import Counter
 
 from conftest import rows
 from ingest import stories
@@ -70,6 +72,28 @@ def test_story_title_is_the_headline_sharing_most_words_with_the_others():
         pairwise = [sum(len(w & o) for o in words) for w in words]
         expected = titles[max(range(len(titles)), key=lambda k: (pairwise[k], -len(titles[k])))]
         assert stories.story_title(titles) == expected
+
+
+def test_terms_count_title_words_three_times_and_the_lead_once():
+    """Against the rule written out word by word, on text with every kind of token."""
+    import random
+
+    rng = random.Random(3)
+    pieces = ["Zelensky", "ZELENSKY", "Straße", "İstanbul", "the", "at", "42", "7", "x_y", "a1", "Ünal", "ﬁre",
+              "said", "北京", "war-time", "—", "..."]
+    for _ in range(300):
+        title = " ".join(rng.choices(pieces, k=rng.randint(0, 8)))
+        text = " ".join(rng.choices(pieces, k=rng.randint(0, 900)))
+        keys = frozenset(rng.sample(["entity:person:a", "quote:qc-1", "other:z"], rng.randint(0, 3)))
+        expected = Counter()
+        for body, weight, limit in ((title, 3, None), (text, 1, stories.BODY_WORDS)):
+            for token in re.findall(r"\w+", body)[:limit]:
+                word = token.casefold()
+                if (len(word) >= 3 or word.isdigit()) and word not in stories.STOPWORDS and "_" not in word:
+                    expected[word] += weight
+        for key in keys:
+            expected[key] += stories.KEY_WEIGHTS.get(key.partition(":")[0], 0.0)
+        assert stories._terms(stories.StoryInput("a", title, text, None, keys)) == +expected
 
 
 def test_a_statement_quoted_in_two_versions_joins_their_articles():
