@@ -119,7 +119,8 @@ def _as_item(item) -> QuoteItem:
     return item if isinstance(item, QuoteItem) else QuoteItem(*item)
 
 
-def candidate_pairs(stem_sets: Sequence[frozenset[str]]) -> Iterable[tuple[int, int]]:
+def candidate_pairs(stem_sets: Sequence[frozenset[str]],
+                    speakers: Sequence[str | None] | None = None) -> Iterable[tuple[int, int]]:
     """Pairs (i, j), i < j, that may pass MIN_CONTAINMENT, each once.
 
     A pair passes when most of the shorter quote's stems (fewer stems; the
@@ -129,27 +130,38 @@ def candidate_pairs(stem_sets: Sequence[frozenset[str]]) -> Iterable[tuple[int, 
     the quotes at least as long as itself. Postings are kept in that order
     (stem count, index), so those are the tail of each posting, found by
     bisection: the work grows with the longer partners of each probe, not
-    with every quote that shares a word."""
+    with every quote that shares a word.
+
+    With `speakers` (each quote's speaker key, or None), a quote with a
+    known speaker looks only at quotes of the same speaker or of none: two
+    known, different speakers never join."""
     sizes = [len(s) for s in stem_sets]
     order = sorted(range(len(stem_sets)), key=lambda i: (sizes[i], i))
     rank = [0] * len(order)
     for r, index in enumerate(order):
         rank[index] = r
     postings: dict[str, list[int]] = defaultdict(list)  # stem -> ranks, ascending
+    by_speaker: dict[tuple[str, str | None], list[int]] = defaultdict(list)  # (stem, speaker) -> ranks
     for r, index in enumerate(order):
+        speaker = speakers[index] if speakers is not None else None
         for stem in stem_sets[index]:
             postings[stem].append(r)
+            if speakers is not None:
+                by_speaker[stem, speaker].append(r)
+    empty: list[int] = []
     for r, index in enumerate(order):
         item_stems = stem_sets[index]
         if len(item_stems) < MIN_STEMS:
             continue
+        speaker = speakers[index] if speakers is not None else None
         probes = math.floor((1 - MIN_CONTAINMENT) * len(item_stems)) + 1
         partners: set[int] = set()
         for stem in sorted(item_stems, key=lambda s: (len(postings[s]), s))[:probes]:
-            posting = postings[stem]
-            if len(posting) > MAX_POSTINGS:
+            if len(postings[stem]) > MAX_POSTINGS:
                 continue
-            partners.update(posting[bisect_right(posting, r):])
+            for posting in ((postings[stem],) if speaker is None
+                            else (by_speaker.get((stem, speaker), empty), by_speaker.get((stem, None), empty))):
+                partners.update(posting[bisect_right(posting, r):])
         for other in sorted(order[o] for o in partners):
             yield (index, other) if index < other else (other, index)
 
@@ -167,11 +179,10 @@ def cluster_quotes(items: Iterable[QuoteItem | tuple]) -> list[Cluster]:
     speakers = [_speaker_key(q.speaker_resolved) for q in quotes]
     union = _Groups(speakers)
     # The pairs that pass, first: what only the two quotes decide. Two
-    # known, different speakers never join (a group holds at most one).
+    # known, different speakers never join (a group holds at most one), so
+    # candidate_pairs does not even offer them.
     passing = []
-    for i, j in candidate_pairs(stem_sets):
-        if speakers[i] and speakers[j] and speakers[i] != speakers[j]:
-            continue
+    for i, j in candidate_pairs(stem_sets, speakers):
         a, b = stem_sets[i], stem_sets[j]
         if min(len(a), len(b)) < MIN_STEMS:
             continue

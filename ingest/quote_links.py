@@ -8,6 +8,8 @@ after entities are resolved.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import groupby
+from operator import itemgetter
 
 from . import quote_clusters
 
@@ -46,14 +48,38 @@ def _speaker_entities(db) -> None:
     """The person entity a resolved speaker names: one mentioned in the same
     article under that name, else the one whose alias it is across the corpus
     (only when exactly one person has that alias)."""
-    db.execute("""
-        update quotes set speaker_entity = (
-          select m.entity from mentions m join entities e on e.id = m.entity
-          where m.article = quotes.article and e.type = 'person'
-            and (e.name = quotes.speaker_resolved or m.text = quotes.speaker_resolved)
-          group by m.entity order by count(*) desc, m.entity limit 1)
-        where speaker_resolved is not null
-    """)
+    # Article by article, the mentions and the quotes side by side (one
+    # query per article per quote was 4 s at 3,000 articles): among the
+    # person entities mentioned in the article under the speaker's name
+    # (their name, or a mention written so), the one with most such
+    # mentions, then the smallest id.
+    persons = groupby(db.conn.execute("""
+        select m.article, m.entity, e.name, m.text from mentions m join entities e on e.id = m.entity
+        where e.type = 'person' order by m.article"""), key=itemgetter(0))
+    quotes = groupby(db.conn.execute("""
+        select article, id, speaker_resolved from quotes where speaker_resolved is not null
+        order by article, id"""), key=itemgetter(0))
+    updates = []
+    article, mentions = next(persons, (None, ()))
+    for quote_article, article_quotes in quotes:
+        while article is not None and article < quote_article:
+            article, mentions = next(persons, (None, ()))
+        if article != quote_article:
+            continue
+        mentions = list(mentions)
+        names = {entity: name for _, entity, name, _ in mentions}
+        total = Counter(entity for _, entity, _, _ in mentions)
+        by_text: dict[str, Counter] = {}
+        for _, entity, _, text in mentions:
+            by_text.setdefault(text, Counter())[entity] += 1
+        for _, quote, speaker in article_quotes:
+            counts = {entity: n for entity, n in total.items() if names[entity] == speaker}
+            for entity, n in by_text.get(speaker, {}).items():
+                counts.setdefault(entity, n)  # all its mentions count when its name matched
+            if counts:
+                updates.append((min(counts, key=lambda e: (-counts[e], e)), quote))
+        article, mentions = next(persons, (None, ()))
+    db.conn.executemany("update quotes set speaker_entity = ? where id = ?", updates)
     db.execute("""
         update quotes set speaker_entity = (
           select min(x.entity) from entity_aliases x join entities e on e.id = x.entity
