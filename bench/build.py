@@ -1,6 +1,7 @@
 """Build throughput: articles per second per stage, workers, memory and size, against spaCy alone.
 
     .venv/bin/python bench/build.py [--shared ../shared] [--sizes 3000,12000] [--workers 1,2] [--json FILE]
+                                    [--keep DIR]
 
 Corpus: the first N records of ../shared/bench/allsides.jsonl.gz (12,000 real
 articles, JSON Lines), copied to a temporary .jsonl file before anything is
@@ -71,6 +72,7 @@ import argparse
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -439,6 +441,8 @@ def main(argv=None):
     parser.add_argument("--sizes", default="3000,12000", help="numbers of allsides articles, comma-separated")
     parser.add_argument("--workers", default="1,2", help="worker counts, comma-separated")
     parser.add_argument("--json", type=Path, help="also write the raw measurements to this file")
+    parser.add_argument("--keep", type=Path, help="keep each configuration's input, database and kept "
+                        "analyses in this folder (to measure rebuilds again later)")
     parser.add_argument("--run", choices=("spacy", "build", "rebuild"), help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--added", type=Path, help=argparse.SUPPRESS)
@@ -481,10 +485,14 @@ def main(argv=None):
                 print(f"{n} articles, {w} workers: build {build['seconds']:.0f} s", file=sys.stderr)
                 rebuild = measured(["--run", "rebuild", *common, "--added", str(added)])
                 print(f"{n} articles, {w} workers: one file added {rebuild['seconds']:.0f} s", file=sys.stderr)
-                for p in folder.glob("build-*"):
-                    p.unlink()
-                for p in folder.glob(".build-*"):
-                    p.unlink()
+                for p in [*folder.glob("build-*"), *folder.glob(".build-*")]:
+                    if args.keep:
+                        (args.keep / str(n)).mkdir(parents=True, exist_ok=True)
+                        shutil.move(p, args.keep / str(n) / p.name)
+                    else:
+                        p.unlink()
+                if args.keep and not (args.keep / str(n) / path.name).exists():
+                    shutil.copy(path, args.keep / str(n) / path.name)
                 results[n, w] = {"articles": n, "workers": w, "spacy": spacy, "build": build,
                                  "rebuild": rebuild, "text_bytes": text_bytes}
                 if args.json:
