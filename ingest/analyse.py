@@ -213,10 +213,14 @@ def article_mentions(aid: str, paragraphs: list[str], parsed: list | None = None
     by paragraph. `parsed`: full-pipeline Docs the caller has (see article_nlp)."""
     from . import entities
 
+    found = entities.recognise(paragraphs, parsed=parsed)
     return [
         {"article": aid, "paragraph": m.paragraph, "start": m.start, "end": m.end, "text": m.text,
-         "type": m.type, "key": m.key, "label": m.label, "hint": m.hint}
-        for m in entities.recognise(paragraphs, parsed=parsed)
+         "type": m.type, "key": m.key, "label": m.label, "hint": m.hint,
+         # Its provisional entity: what the corpus-level resolution counts.
+         "ident": key[0] if key else None, "display": key[1] if key else None,
+         "confidence": key[2] if key else None}
+        for m, key in zip(found, entities.provisional_keys(found))
     ]
 
 

@@ -1288,6 +1288,40 @@ def _context_countries(mentions: Sequence[Mention], gazetteer: gaz.Gazetteer) ->
     return frozenset(out)
 
 
+def provisional_keys(mentions: Sequence[Mention], gazetteer: gaz.Gazetteer | None = None
+                     ) -> list[tuple[str, str, float | None] | None]:
+    """For each of an article's mentions, its provisional key ("person:...",
+    "org:...", "place:<gazetteer id>" or "place:?<name>", "other:..."), the
+    name to display for it, and for a place the gazetteer's confidence;
+    None for a type that makes no entity. It depends on the article alone
+    (places resolve in the context of the countries it names), so the
+    per-document stage computes it, in parallel, and the corpus-level
+    `Resolver` only counts."""
+    gazetteer = gazetteer or gaz.load()
+    out: list[tuple[str, str, float | None] | None] = []
+    context = None
+    for m in mentions:
+        if m.type not in TYPES:
+            out.append(None)
+        elif m.type == "person":
+            key = person_key(m.key) or gaz.normalise(m.key)
+            out.append((f"person:{key}", _person_display(m.key), None))
+        elif m.type == "org":
+            canonical = tables_orgs().get(gaz.normalise(m.key))
+            out.append((f"org:{org_key(m.key)}", canonical or re.sub(r"^(?:the|The)\s+", "", m.key), None))
+        elif m.type == "place":
+            if context is None:
+                context = _context_countries(mentions, gazetteer)
+            place = gazetteer.resolve_place(m.key, gaz.Context(context, m.hint))
+            if place is not None:
+                out.append((f"place:{place.id}", place.name, place.confidence))
+            else:
+                out.append((f"place:?{gaz.normalise(m.key)}", m.key, None))
+        else:
+            out.append((f"other:{gaz.normalise(m.key)}", m.key, None))
+    return out
+
+
 class Resolver:
     """The corpus-level resolution, fed one article at a time.
 
@@ -1310,46 +1344,31 @@ class Resolver:
         self.written: dict[str, Counter] = defaultdict(Counter)  # provisional key -> text as written
         self.merged: dict[str, str] = {}
 
+    def add(self, ident: str, display: str, text: str, confidence: float | None = None) -> None:
+        """One mention, by its provisional key (see `provisional_keys`)."""
+        kind, _, key = ident.partition(":")
+        if ident not in self.counts:  # what the key itself says, once per key
+            if kind == "person" and len(key.split()) >= 2:
+                self.person_full[key.split()[-1]].add(key)
+            elif kind == "org" and len(key.split()) >= 2:
+                self.org_long[_initials(key.title())].add(key)
+        if kind == "place":
+            if key.startswith("?"):
+                self.places.setdefault(ident, None)
+            else:  # the gazetteer's place, with the confidence this mention's context gave it
+                self.places[ident] = replace(self.gazetteer.places[key], confidence=confidence)
+        self.display[ident][display] += 1
+        self.counts[ident] += 1
+        self.written[ident][text] += 1
+
     def add_article(self, mentions: Sequence[Mention]) -> list[tuple[int, str]]:
         """(index in `mentions`, provisional key) for each mention of a type
         that makes entities."""
         out = []
-        context = None
-        display = self.display
-        for i, m in enumerate(mentions):
-            if m.type not in TYPES:
-                continue
-            if m.type == "person":
-                key = person_key(m.key) or gaz.normalise(m.key)
-                if len(key.split()) >= 2:
-                    self.person_full[key.split()[-1]].add(key)
-                ident = f"person:{key}"
-                display[ident][_person_display(m.key)] += 1
-            elif m.type == "org":
-                key = org_key(m.key)
-                if len(key.split()) >= 2:
-                    self.org_long[_initials(key.title())].add(key)
-                ident = f"org:{key}"
-                canonical = tables_orgs().get(gaz.normalise(m.key))
-                display[ident][canonical or re.sub(r"^(?:the|The)\s+", "", m.key)] += 1
-            elif m.type == "place":
-                if context is None:
-                    context = _context_countries(mentions, self.gazetteer)
-                place = self.gazetteer.resolve_place(m.key, gaz.Context(context, m.hint))
-                if place is not None:
-                    ident = f"place:{place.id}"
-                    self.places[ident] = place
-                    display[ident][place.name] += 1
-                else:
-                    ident = f"place:?{gaz.normalise(m.key)}"
-                    self.places.setdefault(ident, None)
-                    display[ident][m.key] += 1
-            else:
-                ident = f"other:{gaz.normalise(m.key)}"
-                display[ident][m.key] += 1
-            self.counts[ident] += 1
-            self.written[ident][m.text] += 1
-            out.append((i, ident))
+        for i, (m, found) in enumerate(zip(mentions, provisional_keys(mentions, self.gazetteer))):
+            if found is not None:
+                self.add(found[0], found[1], m.text, found[2])
+                out.append((i, found[0]))
         return out
 
     def _merge(self) -> None:

@@ -15,8 +15,6 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from itertools import groupby
-from operator import itemgetter
 
 
 def slug(text: str) -> str:
@@ -114,25 +112,25 @@ def link_entities(db) -> None:
     the corpus into `entities`, `mentions` and `entity_aliases`. Mentions in
     paragraphs that left the body (repeated furniture) are dropped.
 
-    Streams: one article's mentions at a time go through the resolver,
-    which keeps counts per distinct name; each mention waits in a temporary
-    table with its provisional key until the keys are merged into entities,
-    so memory does not grow with the number of mentions."""
+    Streams: each mention comes with its provisional key, found in the
+    per-document stage (entities.provisional_keys); the resolver keeps
+    counts per distinct name, and each mention waits in a temporary table
+    until the keys are merged into entities, so memory does not grow with
+    the number of mentions."""
     from . import entities
 
     db.execute("""create temp table _mention_keys (
         article text, paragraph integer, start integer, "end" integer, text text, ident text)""")
     resolver = entities.Resolver()
     rows = db.conn.execute(
-        """select m.article, m.paragraph, m.start, m."end", m.text, m.type, m.key, m.label, m.hint
+        """select m.article, m.paragraph, m.start, m."end", m.text, m.ident, m.display, m.confidence
            from _mentions m join paragraphs p on p.id = m.article || '-' || m.paragraph
+           where m.ident is not null
            order by m.article, m.paragraph, m.start""")
     batch = []
-    for article, group in groupby(rows, key=itemgetter(0)):
-        mentions = [entities.Mention(*row[1:]) for row in group]
-        for i, ident in resolver.add_article(mentions):
-            m = mentions[i]
-            batch.append((article, m.paragraph, m.start, m.end, m.text, ident))
+    for article, paragraph, start, end, text, ident, display, confidence in rows:
+        resolver.add(ident, display, text, confidence)
+        batch.append((article, paragraph, start, end, text, ident))
         if len(batch) >= 10_000:
             db.conn.executemany("insert into _mention_keys values (?, ?, ?, ?, ?, ?)", batch)
             batch = []

@@ -52,7 +52,8 @@ def create_tables(db: sqlite_utils.Database) -> None:
         )
     db["_outlet_claims"].create({"article": str, "name": str, "domain": str})
     db["_mentions"].create({"article": str, "paragraph": int, "start": int, "end": int, "text": str,
-                            "type": str, "key": str, "label": str, "hint": str})
+                            "type": str, "key": str, "label": str, "hint": str,
+                            "ident": str, "display": str, "confidence": float})
 
 
 class Writer:
