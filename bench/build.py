@@ -69,7 +69,6 @@ and see the load average each row was measured under.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import shutil
@@ -82,27 +81,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from measure import allsides_slice  # noqa: E402
 
 PER_DOCUMENT = ("extract", "quotes", "entities")
 LINKING = ("outlets", "boilerplate", "copies", "entities", "quotes", "stories")
 SAMPLE_SECONDS = 0.1
 SPACY_CHUNK = 32
-
-
-# --- the corpus ---------------------------------------------------------------------
-
-def allsides_slice(shared: Path, n: int, folder: Path) -> tuple[Path, int]:
-    """The first n records as a .jsonl file, and the UTF-8 bytes of their texts."""
-    path = folder / f"allsides-{n}.jsonl"
-    text_bytes = 0
-    with gzip.open(shared / "bench" / "allsides.jsonl.gz", "rt", encoding="utf-8") as src, \
-            open(path, "w", encoding="utf-8") as out:
-        for i, line in enumerate(src):
-            if i >= n:
-                break
-            out.write(line)
-            text_bytes += len((json.loads(line).get("text") or "").encode("utf-8"))
-    return path, text_bytes
 
 
 # --- one configuration, in its own process -------------------------------------------------

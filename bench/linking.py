@@ -17,7 +17,6 @@ the NLP stages).
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sqlite3
 import sys
@@ -31,7 +30,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from ingest import stories  # noqa: E402
-from measure import peak_rss, peak_rss_reset  # noqa: E402
+from measure import allsides_slice, peak_rss, peak_rss_reset  # noqa: E402
 
 
 def bcubed(predicted: list[list[str]], gold: dict[str, str]) -> tuple[float, float, float]:
@@ -200,20 +199,9 @@ def _build(sources: list[Path], db: Path):
     return {**writer.timings, "total": total, "cpu": cpu}, peak_rss()
 
 
-def _allsides_slice(shared: Path, n: int, folder: Path) -> Path:
-    path = folder / f"allsides-{n}.jsonl"
-    with gzip.open(shared / "bench" / "allsides.jsonl.gz", "rt", encoding="utf-8") as src, \
-            open(path, "w", encoding="utf-8") as out:
-        for i, line in enumerate(src):
-            if i >= n:
-                break
-            out.write(line)
-    return path
-
-
 def _scaling_run(shared: Path, n: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        path = _allsides_slice(shared, n, Path(tmp))
+        path, _ = allsides_slice(shared, n, Path(tmp))
         timings, peak = _build([path], Path(tmp) / f"{n}.db")
     return {"timings": timings, "peak": peak}
 

@@ -1,6 +1,26 @@
-"""Measuring helpers shared by the benchmarks: peak memory of this process."""
+"""Helpers shared by the benchmarks: peak memory of this process, and the
+first N allsides records as a file."""
 
 from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+
+def allsides_slice(shared: Path, n: int, folder: Path) -> tuple[Path, int]:
+    """The first n records of ../shared/bench/allsides.jsonl.gz as a .jsonl
+    file in `folder`, and the UTF-8 bytes of their texts."""
+    path = folder / f"allsides-{n}.jsonl"
+    text_bytes = 0
+    with gzip.open(shared / "bench" / "allsides.jsonl.gz", "rt", encoding="utf-8") as src, \
+            open(path, "w", encoding="utf-8") as out:
+        for i, line in enumerate(src):
+            if i >= n:
+                break
+            out.write(line)
+            text_bytes += len((json.loads(line).get("text") or "").encode("utf-8"))
+    return path, text_bytes
 
 
 def peak_rss() -> int:
