@@ -347,21 +347,16 @@ def tables(results: dict[tuple[int, int], dict]) -> str:
     workers = sorted({w for _, w in results})
     targets = ["| target | " + " | ".join(f"{n:,} articles" for n in sizes) + " |",
                "|---|" + "---:|" * len(sizes)]
+    def per_size(w: int, label: str, value, target: str = "") -> str:
+        cells = [value(results[n, w]) if (n, w) in results else "pending" for n in sizes]
+        return f"| {label}, {w} worker{'s' if w > 1 else ''}{target} | " + " | ".join(cells) + " |"
+
     for w in workers:
-        cells = []
-        for n in sizes:
-            r = results.get((n, w))
-            cells.append(_ratio(r["build"]["articles"] / r["build"]["seconds"],
-                                r["spacy"]["articles"] / r["spacy"]["seconds"]) if r else "pending")
-        targets.append(f"| whole build ÷ spaCy alone, {w} worker{'s' if w > 1 else ''} (≥ 0.70) | "
-                       + " | ".join(cells) + " |")
-        cells = []
-        for n in sizes:
-            r = results.get((n, w))
-            cells.append(_ratio(r["spacy"]["cpu_seconds"] / r["spacy"]["articles"],
-                                r["build"]["cpu_seconds"] / r["build"]["articles"]) if r else "pending")
-        targets.append(f"| the same by CPU seconds per article (whatever the load), {w} worker{'s' if w > 1 else ''} | "
-                       + " | ".join(cells) + " |")
+        targets.append(per_size(w, "whole build ÷ spaCy alone", lambda r: _ratio(
+            r["build"]["articles"] / r["build"]["seconds"], r["spacy"]["articles"] / r["spacy"]["seconds"]),
+            " (≥ 0.70)"))
+        targets.append(per_size(w, "the same by CPU seconds per article (whatever the load)", lambda r: _ratio(
+            r["spacy"]["cpu_seconds"] / r["spacy"]["articles"], r["build"]["cpu_seconds"] / r["build"]["articles"])))
     if 1 in workers and 2 in workers:
         def two_over_one(value) -> str:
             return " | ".join(_ratio(value(results[n, 2]) if (n, 2) in results else None,
