@@ -10,7 +10,7 @@ import time
 import pytest
 
 from ingest import extract
-from ingest.quote_clusters import QuoteItem, cluster_quotes, stems, word_diff
+from ingest.quote_clusters import QuoteItem, candidate_pairs, cluster_quotes, stems, word_diff
 from ingest.quotes import Quote, extract_quotes, resolve_mentions, scan_marks
 
 
@@ -524,3 +524,17 @@ def test_a_stale_model_is_refused_with_a_warning(monkeypatch, tmp_path):
     finally:
         monkeypatch.undo()
         quotes_module.speaker_model.cache_clear()
+
+
+def test_a_quote_sharing_one_word_with_a_short_one_is_not_a_candidate():
+    # Four stems need three in common: two probes would be enough to find
+    # every partner, and a third makes a partner be found at least twice.
+    # Quotes sharing one word with the short one are then never compared.
+    short = "alpha bravo charlie delta"
+    others = [f"{word} u{i} v{i} k{i} m{i}" for i, word in enumerate(["alpha", "bravo", "charlie", "delta"] * 10)]
+    others.append("alpha bravo charlie u98 v98")
+    others.append("bravo delta charlie u99 v99")
+    stem_sets = [stems(t) for t in [short, *others]]
+    pairs = set(candidate_pairs(stem_sets))
+    assert (0, 41) in pairs and (0, 42) in pairs
+    assert not any((0, j) in pairs for j in range(1, 41))
