@@ -38,7 +38,6 @@ import importlib.metadata
 import json
 import sqlite3
 import zlib
-from array import array
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,7 +50,7 @@ INGEST_DIR = Path(__file__).resolve().parent
 # changes an Analysis, so they stay out of the code hash.
 CORPUS_LEVEL = frozenset({
     "__init__.py", "__main__.py", "boilerplate.py", "build.py", "cache.py", "cli.py", "copies.py", "link.py",
-    "quote_clusters.py", "quote_links.py", "site.py", "stories.py", "write.py",
+    "minhash.py", "quote_clusters.py", "quote_links.py", "site.py", "stories.py", "write.py",
 })
 # Libraries whose versions the per-document results depend on.
 LIBRARIES = ("trafilatura", "lxml", "lxml_html_clean", "markdownify", "chardet", "ftfy", "py3langid",
@@ -199,22 +198,21 @@ class AnalysisCache:
         self.db.execute("insert or ignore into used_analyses values (?, ?, ?)", key)
         self._tick()
 
-    def band_keys(self, kind: str, digests: list[bytes]) -> dict[bytes, list[int]]:
+    def band_keys(self, kind: str, digests: list[bytes]) -> dict[bytes, bytes]:
         """Kept band keys of the texts with these digests (those known)."""
-        found: dict[bytes, list[int]] = {}
+        found: dict[bytes, bytes] = {}
         unique = list(dict.fromkeys(digests))
         for start in range(0, len(unique), 500):
             part = unique[start:start + 500]
             marks = ",".join("?" * len(part))
-            for digest, keys in self.db.execute(
-                    f"select digest, keys from band_keys where kind = ? and digest in ({marks})", [kind, *part]):
-                found[digest] = array("q", keys).tolist()
+            found.update(self.db.execute(
+                f"select digest, keys from band_keys where kind = ? and digest in ({marks})", [kind, *part]))
         self.db.executemany("insert or ignore into used_band_keys values (?, ?)", ((kind, d) for d in found))
         return found
 
-    def keep_band_keys(self, kind: str, keys: dict[bytes, list[int]]) -> None:
+    def keep_band_keys(self, kind: str, keys: dict[bytes, bytes]) -> None:
         self.db.executemany("insert or replace into band_keys values (?, ?, ?)",
-                            ((kind, digest, array("q", values).tobytes()) for digest, values in keys.items()))
+                            ((kind, digest, values) for digest, values in keys.items()))
         self.db.executemany("insert or ignore into used_band_keys values (?, ?)", ((kind, d) for d in keys))
 
     def _tick(self) -> None:

@@ -79,7 +79,10 @@ class Writer:
         self.articles = 0
         self.errors = 0
         self.documents = 0
-        self.timings: dict[str, float] = {}  # seconds per corpus-level stage
+        # Seconds per stage: "documents" (reading, analysing or reusing,
+        # and writing each document's rows), then each corpus-level stage.
+        self.timings: dict[str, float] = {}
+        self._started = time.perf_counter()
 
     def add(self, analysis: Analysis) -> None:
         self.documents += 1
@@ -155,6 +158,7 @@ class Writer:
     def finish(self) -> None:
         """Link across the corpus, build FTS and indexes, and close."""
         self.flush()
+        self.timings["documents"] = time.perf_counter() - self._started
         checkpoint("indexes")
         # Indexes first: the corpus-level passes look rows up by article and outlet.
         started = time.perf_counter()

@@ -118,10 +118,10 @@ def test_what_invalidates_kept_analyses(tmp_path, corpus, monkeypatch):
     assert run(db, folder, args=("--no-reuse",)) == (0, 14)
 
 
-def test_band_keys_of_another_version_of_the_copies_code_are_dropped(tmp_path, corpus, monkeypatch):
-    """A new copies.py computes its band keys afresh, keeps them, and drops
-    the old ones; the per-document analyses stay reused."""
-    from ingest import copies
+def test_band_keys_of_another_version_of_the_band_key_code_are_dropped(tmp_path, corpus, monkeypatch):
+    """A new ingest/minhash.py computes its band keys afresh, keeps them,
+    and drops the old ones; the per-document analyses stay reused."""
+    from ingest import minhash
 
     folder, _ = corpus
     db = tmp_path / "atlas.db"
@@ -137,7 +137,7 @@ def test_band_keys_of_another_version_of_the_copies_code_are_dropped(tmp_path, c
 
     before = kinds()
     assert len(before) == 2 and all(before.values())  # articles and paragraphs
-    monkeypatch.setattr(copies, "_memo_kind", lambda k, threshold: f"another-version:{k}:{threshold}")
+    monkeypatch.setattr(minhash, "memo_kind", lambda k, threshold: f"another-version:{k}:{threshold}")
     assert run(db, folder, args=("--no-nlp",)) == (articles, 14 - articles)
     after = kinds()
     assert set(after) == {"another-version:5:0.3", "another-version:3:0.4"}
