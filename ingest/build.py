@@ -218,7 +218,7 @@ def build(
     if not reuse:
         cache_path_for(db_path).unlink(missing_ok=True)
     cache = AnalysisCache(cache_path_for(db_path), nlp)
-    writer = Writer(tmp, memo=cache)
+    writer = Writer(tmp, memo=cache, workers=workers)
     try:
         docs = read_sources(sources, stats)
         with closing(_reusing(docs, workers, nlp, cache)) as analyses:

@@ -8,18 +8,38 @@ after entities are resolved.
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import Executor
 from itertools import groupby
 from operator import itemgetter
+from typing import Callable
 
 from . import quote_clusters
 
 
-def link_quotes(db) -> None:
+def link_quotes(db, clusters: Callable[[], list[quote_clusters.Cluster]] | None = None) -> None:
+    """`clusters`: what `start_clusters` returned, when the clusters were
+    found while other passes ran; else they are found here."""
     if not db.execute("select 1 from quotes limit 1").fetchone():
         return
     _outlets_and_offsets(db)
     _speaker_entities(db)
-    _clusters(db)
+    _clusters(db, clusters() if clusters else None)
+
+
+def _cluster_items(db) -> list[quote_clusters.QuoteItem]:
+    # The article's outlet: what _outlets_and_offsets gives each quote.
+    return [quote_clusters.QuoteItem(qid, text, outlet, published, speaker)
+            for qid, text, outlet, published, speaker in db.execute("""
+                select q.id, q.text, a.outlet, a.published, q.speaker_resolved
+                from quotes q join articles a on a.id = q.article order by q.id""")]
+
+
+def start_clusters(db, executor: Executor) -> Callable[[], list[quote_clusters.Cluster]]:
+    """Find the quote clusters in `executor` (another process) while the
+    build goes on: they depend only on the quotes, their outlets, dates and
+    speakers, all known once repeated lines are gone. Returns what gives
+    them when they are needed."""
+    return executor.submit(quote_clusters.cluster_quotes, _cluster_items(db)).result
 
 
 def _outlets_and_offsets(db) -> None:
@@ -89,14 +109,10 @@ def _speaker_entities(db) -> None:
     """)
 
 
-def _clusters(db) -> None:
-    items = [
-        quote_clusters.QuoteItem(qid, text, outlet, published, speaker)
-        for qid, text, outlet, published, speaker in db.execute("""
-            select q.id, q.text, q.outlet, a.published, q.speaker_resolved
-            from quotes q join articles a on a.id = q.article order by q.id""")
-    ]
-    clusters = quote_clusters.cluster_quotes(items)
+def _clusters(db, clusters: list[quote_clusters.Cluster] | None = None) -> None:
+    items = _cluster_items(db)
+    if clusters is None:
+        clusters = quote_clusters.cluster_quotes(items)
     if not clusters:
         return
     by_id = {i.quote_id: i for i in items}

@@ -38,6 +38,12 @@ BASE_SECONDS = 180.0
 SECONDS_PER_MB = 60.0
 # Documents handed to the workers ahead of the one the writer waits for.
 IN_FLIGHT_PER_WORKER = 4
+# Workers are replaced by fresh ones after about this many documents each:
+# a worker grows with every document it analyses (spaCy's string store,
+# Python's heap: about 30 MB per 1,000 allsides articles), so without it
+# the build's memory would grow with the corpus. A new worker loads the
+# model again (a few seconds).
+DOCUMENTS_PER_WORKER = 1500
 # Worker deaths in a row, each pinned on one document, after which the
 # fault is taken to be the machine's (no memory, no processes), not the
 # documents': the build stops instead of turning every document into an error.
@@ -200,21 +206,31 @@ def _in_pool(docs: Iterable[RawDocument], workers: int, work: Work) -> Iterator[
     window = IN_FLIGHT_PER_WORKER * workers
     in_flight: deque = deque()  # (doc, future or None when it could not be submitted), in input order
     pool = _new_pool(workers)
+    given = 0  # documents the pool was given
+    exhausted = False
     crashes_in_a_row = 0
     try:
         while True:
             broken = False
-            while len(in_flight) < window and not broken:
+            while len(in_flight) < window and not broken and given < DOCUMENTS_PER_WORKER * workers:
                 doc = next(docs, None)
                 if doc is None:
+                    exhausted = True
                     break
+                given += 1
                 try:
                     in_flight.append((doc, pool.submit(work, doc)))
                 except BrokenProcessPool:
                     in_flight.append((doc, None))
                     broken = True
             if not in_flight:
-                return
+                if exhausted:
+                    return
+                # The pool has had its share of documents: fresh workers
+                # for the next ones.
+                _stop(pool, kill=False)
+                pool, given = _new_pool(workers), 0
+                continue
             if not broken:
                 doc, future = in_flight[0]
                 try:
@@ -229,7 +245,7 @@ def _in_pool(docs: Iterable[RawDocument], workers: int, work: Work) -> Iterator[
                     # Overran: its worker is stopped with the pool; what
                     # finished is kept, the rest goes to a new pool.
                     _stop(pool, kill=True)
-                    pool = _new_pool(workers)
+                    pool, given = _new_pool(workers), 0
                     yield failed(doc, overtime_message(doc))
                     in_flight = deque((d, f if _finished(f) else pool.submit(work, d)) for d, f in in_flight)
                     continue
@@ -258,6 +274,6 @@ def _in_pool(docs: Iterable[RawDocument], workers: int, work: Work) -> Iterator[
                         f"worker processes died on {crashes_in_a_row} documents in a row: the machine may be "
                         "out of memory or processes; the build was stopped")
                 yield result
-            pool = _new_pool(workers)
+            pool, given = _new_pool(workers), 0
     finally:
         _stop(pool, kill=bool(in_flight))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from . import boilerplate, copies, link, quote_links, schema, stories
 from .analyse import Analysis
 
 BATCH = 500
+CACHE_KIB = 65_536
 _PLAIN = frozenset({str, int, float, bytes, type(None)})  # written as they are
 
 
@@ -59,8 +61,9 @@ def create_tables(db: sqlite_utils.Database) -> None:
 class Writer:
     """Collects analyses and writes them in batches."""
 
-    def __init__(self, path: Path, memo: copies.KeyMemo | None = None):
+    def __init__(self, path: Path, memo: copies.KeyMemo | None = None, workers: int = 1):
         self.path = path
+        self.workers = workers  # processes the build may use: linking uses a second one when there is one
         self.memo = memo  # kept band keys for the copies pass (ingest/cache.py)
         if path.exists():
             path.unlink()
@@ -68,6 +71,9 @@ class Writer:
         # The file is private until renamed: durability comes from the rename.
         self.db.execute("pragma journal_mode = off")
         self.db.execute("pragma synchronous = off")
+        # A page cache of 64 MB, not SQLite's 2 MB: index lookups and
+        # updates over a database of hundreds of MB stay in memory.
+        self.db.execute(f"pragma cache_size = -{CACHE_KIB}")
         create_tables(self.db)
         self._rows: dict[str, list[dict]] = {t.name: [] for t in schema.TABLES}
         self._rows["_outlet_claims"] = []
@@ -166,14 +172,20 @@ class Writer:
             for columns in table.indexes:
                 self.db[table.name].create_index(list(columns), if_not_exists=True)
         self.timings["indexes"] = time.perf_counter() - started
-        with self.db.conn:
+        with self.db.conn, self._helper() as helper:
+            clusters = None
             for name, stage in (("outlets", link.link_outlets), ("boilerplate", boilerplate.remove_repeats),
                                 ("copies", partial(copies.link_copies, memo=self.memo)),
-                                ("entities", link.link_entities), ("quotes", quote_links.link_quotes),
+                                ("entities", link.link_entities),
+                                ("quotes", lambda db: quote_links.link_quotes(db, clusters)),
                                 ("stories", stories.link_stories)):
                 checkpoint(name)
                 started = time.perf_counter()
                 stage(self.db)
+                if name == "boilerplate" and helper is not None:
+                    # The quotes are final: their clusters are found in
+                    # another process while copies and entities are linked.
+                    clusters = quote_links.start_clusters(self.db, helper)
                 self.timings[name] = time.perf_counter() - started
         checkpoint("fts")
         started = time.perf_counter()
@@ -191,6 +203,16 @@ class Writer:
         self.db.conn.commit()
         self.timings["analyze"] = time.perf_counter() - started
         self.db.close()
+
+    def _helper(self):
+        """A process for linking work that can run beside the build's own
+        (the quote clusters), when the build may use more than one core."""
+        if self.workers < 2:
+            return nullcontext()
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"))
 
     def abort(self) -> None:
         try:
