@@ -130,42 +130,31 @@ def link_entities(db) -> None:
 
     Streams: each mention comes with its provisional key, found in the
     per-document stage (entities.provisional_keys); the resolver keeps
-    counts per distinct name, and each mention waits in a temporary table
-    until the keys are merged into entities, so memory does not grow with
-    the number of mentions."""
+    counts per distinct name, and the mentions stay in `_mentions` (read
+    twice: counted, then written with their entities) until the keys are
+    merged into entities, so memory does not grow with the number of
+    mentions."""
     from . import entities
 
-    db.execute("""create temp table _mention_keys (
-        article text, paragraph integer, start integer, "end" integer, text text, ident text)""")
+    # The mentions that count: in paragraphs still in the body, in the
+    # order they came (article, paragraph, offset): the resolver counts
+    # them in that order, and the mentions get the same rowids in every build.
+    kept = """from _mentions m join paragraphs p on p.id = m.article || '-' || m.paragraph
+              where m.ident is not null"""
+    order = "order by m.article, m.paragraph, m.start, m.rowid"
     resolver = entities.Resolver()
-    rows = db.conn.execute(
-        """select m.article, m.paragraph, m.start, m."end", m.text, m.ident, m.display, m.confidence
-           from _mentions m join paragraphs p on p.id = m.article || '-' || m.paragraph
-           where m.ident is not null
-           order by m.article, m.paragraph, m.start""")
-    batch = []
-    for article, paragraph, start, end, text, ident, display, confidence in rows:
+    for ident, display, text, confidence in db.conn.execute(
+            f"select m.ident, m.display, m.text, m.confidence {kept} {order}"):
         resolver.add(ident, display, text, confidence)
-        batch.append((article, paragraph, start, end, text, ident))
-        if len(batch) >= 10_000:
-            db.conn.executemany("insert into _mention_keys values (?, ?, ?, ?, ?, ?)", batch)
-            batch = []
-    db.conn.executemany("insert into _mention_keys values (?, ?, ?, ?, ?, ?)", batch)
-    del batch
-    db["_mentions"].drop()
     by_final, alias_pairs = resolver.entities()
     db.execute("create temp table _key_entity (ident text primary key, entity text) without rowid")
     db.conn.executemany("insert into _key_entity values (?, ?)",
                         ((ident, by_final[resolver.final(ident)].id) for ident in resolver.counts))
     del resolver
-    article_counts = dict(db.execute("""
-        select k.entity, count(distinct m.article) from _mention_keys m
-        join _key_entity k on k.ident = m.ident group by k.entity"""))
     db["entities"].insert_all(
         ({"id": e.id, "name": e.name, "type": e.type, "aliases": json.dumps(e.aliases, ensure_ascii=False),
           "kind": e.kind, "latitude": e.latitude, "longitude": e.longitude, "country": e.country,
-          "confidence": e.confidence, "article_count": article_counts.get(e.id, 0),
-          "mention_count": e.mention_count}
+          "confidence": e.confidence, "article_count": 0, "mention_count": e.mention_count}
          for e in by_final.values()),
         batch_size=1000,
     )
@@ -174,14 +163,16 @@ def link_entities(db) -> None:
         ({"id": f"{entity}|{alias}", "alias": alias, "entity": entity} for alias, entity in alias_pairs),
         batch_size=1000, ignore=True,
     )
-    # In the order the mentions came (article, paragraph, offset): the same
-    # rowids in every build.
     with indexes_after(db, "mentions"):
-        db.execute("""
+        db.execute(f"""
             insert or ignore into mentions (id, entity, article, paragraph, text, start, "end")
             select m.article || '-' || m.paragraph || '-' || m.start, k.entity, m.article,
                    m.article || '-' || m.paragraph, m.text, m.start, m."end"
-            from _mention_keys m join _key_entity k on k.ident = m.ident
-            order by m.rowid""")
-    db.execute("drop table _mention_keys")
+            {kept.replace("from _mentions m", "from _mentions m join _key_entity k on k.ident = m.ident")}
+            {order}""")
+    db["_mentions"].drop()
     db.execute("drop table _key_entity")
+    db.execute("""
+        update entities set article_count = c.articles
+        from (select entity, count(distinct article) as articles from mentions group by entity) c
+        where c.entity = entities.id""")

@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from array import array
 from datetime import date
 from sys import intern
-from typing import Iterable
+from concurrent.futures import Executor
+from typing import Callable, Iterable
 
 WINDOW_DAYS = 90
 TIME_PENALTY = 0.04  # per doubling of the gap, in weeks, between the article and the story
@@ -284,18 +285,29 @@ def story_keys(db) -> dict[str, set[str]]:
     return keys
 
 
-def link_stories(db) -> None:
-    """Group the corpus's articles into `stories` and set `articles.story`.
-    A copy joins its original's story."""
+def story_items(db) -> list[StoryInput]:
+    """What `group_stories` reads of each article that is not a copy."""
     keys = story_keys(db)
-    items = [
+    return [
         StoryInput(aid, title or "", lead(body or ""), published, frozenset(keys.pop(aid, ())))
         for aid, title, body, published in db.execute(
             "select id, title, body_text, published from articles where duplicate_of is null order by id")
     ]
-    del keys
-    groups = group_stories(items)
-    del items
+
+
+def start_stories(db, executor: Executor) -> Callable[[], list[list[str]]]:
+    """Group the stories in `executor` (another process) while the build
+    goes on (with the full-text indexes): everything they read is final
+    once entities and quotes are linked. Returns what gives the groups,
+    for `link_stories`."""
+    return executor.submit(group_stories, story_items(db)).result
+
+
+def link_stories(db, groups: Callable[[], list[list[str]]] | None = None) -> None:
+    """Group the corpus's articles into `stories` and set `articles.story`.
+    A copy joins its original's story. `groups`: what `start_stories`
+    returned, when the grouping ran while other passes did."""
+    groups = groups() if groups is not None else group_stories(story_items(db))
     db.execute("create temp table _story_members (article text primary key, story text)")
     for group in groups:
         sid = f"story-{group[0]}"

@@ -23,6 +23,7 @@ from .analyse import Analysis
 BATCH = 500
 CACHE_KIB = 65_536
 _PLAIN = frozenset({str, int, float, bytes, type(None)})  # written as they are
+_PARTIAL = frozenset({"_mentions"})  # staging tables that take only some of the keys rows carry
 
 
 # Fault injection for the atomicity tests (tests/test_atomic.py): with
@@ -53,8 +54,9 @@ def create_tables(db: sqlite_utils.Database) -> None:
             not_null=set(table.not_null),
         )
     db["_outlet_claims"].create({"article": str, "name": str, "domain": str})
+    # What the corpus-level resolution reads of each mention (the rest of
+    # an Analysis's mention is for the per-document stage's own use).
     db["_mentions"].create({"article": str, "paragraph": int, "start": int, "end": int, "text": str,
-                            "type": str, "key": str, "label": str, "hint": str,
                             "ident": str, "display": str, "confidence": float})
 
 
@@ -148,11 +150,12 @@ class Writer:
         if columns is None:
             columns = self._columns[name] = [c for _, c, *_ in self.db.execute(f"pragma table_info([{name}])")]
         known = frozenset(columns)
+        partial = name in _PARTIAL
         sql = (f"insert into [{name}] ({', '.join(f'[{c}]' for c in columns)}) "
                f"values ({', '.join('?' * len(columns))})")
 
         def values(row: dict) -> tuple:
-            if row.keys() - known:
+            if not partial and row.keys() - known:
                 raise ValueError(f"{name}: no column {sorted(row.keys() - known)}")
             out = tuple(map(row.get, columns))
             if not set(map(type, out)) <= _PLAIN:
@@ -177,8 +180,7 @@ class Writer:
             for name, stage in (("outlets", link.link_outlets), ("boilerplate", boilerplate.remove_repeats),
                                 ("copies", partial(copies.link_copies, memo=self.memo)),
                                 ("entities", link.link_entities),
-                                ("quotes", lambda db: quote_links.link_quotes(db, clusters)),
-                                ("stories", stories.link_stories)):
+                                ("quotes", lambda db: quote_links.link_quotes(db, clusters))):
                 checkpoint(name)
                 started = time.perf_counter()
                 stage(self.db)
@@ -187,14 +189,21 @@ class Writer:
                     # another process while copies and entities are linked.
                     clusters = quote_links.start_clusters(self.db, helper)
                 self.timings[name] = time.perf_counter() - started
-        checkpoint("fts")
-        started = time.perf_counter()
-        for table in schema.TABLES:
-            if table.fts:
-                self.db[table.name].enable_fts(
-                    list(table.fts), tokenize=schema.FTS_TOKENIZE, create_triggers=False
-                )
-        self.timings["fts"] = time.perf_counter() - started
+            checkpoint("stories")
+            started = time.perf_counter()
+            if helper is None:
+                stories.link_stories(self.db)
+            else:
+                # Grouped in the other process while the full-text indexes
+                # are built here (they index nothing the stories change).
+                groups = stories.start_stories(self.db, helper)
+                self.timings["stories"] = time.perf_counter() - started
+                self._fts()
+                started = time.perf_counter()
+                stories.link_stories(self.db, groups)
+            self.timings["stories"] = self.timings.get("stories", 0.0) + time.perf_counter() - started
+        if helper is None:
+            self._fts()
         self.db.execute(f"pragma user_version = {schema.SCHEMA_VERSION}")
         checkpoint("analyze")
         started = time.perf_counter()
@@ -203,6 +212,16 @@ class Writer:
         self.db.conn.commit()
         self.timings["analyze"] = time.perf_counter() - started
         self.db.close()
+
+    def _fts(self) -> None:
+        checkpoint("fts")
+        started = time.perf_counter()
+        for table in schema.TABLES:
+            if table.fts:
+                self.db[table.name].enable_fts(
+                    list(table.fts), tokenize=schema.FTS_TOKENIZE, create_triggers=False
+                )
+        self.timings["fts"] = time.perf_counter() - started
 
     def _helper(self):
         """A process for linking work that can run beside the build's own
