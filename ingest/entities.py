@@ -47,7 +47,6 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Hashable, Iterable, Mapping, Sequence
 
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from . import gazetteer as gaz
 from . import nlp as nlpmod
@@ -1066,11 +1065,20 @@ def _results_lines(docs: list, spans: list[_Span], texts: Sequence[str] | None =
     return out
 
 
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """spaCy's English stop words, imported when first needed: the build's
+    own process resolves entities without ever loading spaCy."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
 def _furniture(doc, s: _Span, doc_text: str | None = None) -> bool:
     text = _tokens_text(doc, s.start, s.end)
     if gaz.normalise(text) in FURNITURE or gaz.normalise(doc.text if doc_text is None else doc_text) in FURNITURE:
         return True
-    if s.end - s.start == 1 and text.isupper() and text.lower() in STOP_WORDS \
+    if s.end - s.start == 1 and text.isupper() and text.lower() in _stop_words() \
             and not (s.label in {"GPE", "LOC"} and gaz.normalise(text) in gaz.load().country_names):
         return True  # "NOT", "ALL" in shouting; not "US"
     if s.start > 0 and doc[s.start - 1].text in {"#", "@"}:

@@ -26,6 +26,22 @@ def link_quotes(db, clusters: Callable[[], list[quote_clusters.Cluster]] | None 
     _clusters(db, clusters() if clusters else None)
 
 
+def link_clusters(db, clusters: Callable[[], list[quote_clusters.Cluster]]) -> None:
+    """The first half of `link_quotes`, on its own: the clusters, all that
+    the stories read of the quotes (the build then starts grouping stories
+    in another process, and does `link_offsets_and_speakers` meanwhile)."""
+    if db.execute("select 1 from quotes limit 1").fetchone():
+        _clusters(db, clusters())
+
+
+def link_offsets_and_speakers(db) -> None:
+    """The rest of `link_quotes`: it and `link_clusters` change different
+    columns and read nothing the other writes."""
+    if db.execute("select 1 from quotes limit 1").fetchone():
+        _outlets_and_offsets(db)
+        _speaker_entities(db)
+
+
 def _cluster_items(db) -> list[quote_clusters.QuoteItem]:
     # The article's outlet: what _outlets_and_offsets gives each quote.
     return [quote_clusters.QuoteItem(qid, text, outlet, published, speaker)

@@ -13,6 +13,7 @@ import time
 from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
+from typing import Callable
 
 import sqlite_utils
 from sqlite_utils.db import jsonify_if_needed
@@ -179,31 +180,26 @@ class Writer:
             clusters = None
             for name, stage in (("outlets", link.link_outlets), ("boilerplate", boilerplate.remove_repeats),
                                 ("copies", partial(copies.link_copies, memo=self.memo)),
-                                ("entities", link.link_entities),
-                                ("quotes", lambda db: quote_links.link_quotes(db, clusters))):
-                checkpoint(name)
-                started = time.perf_counter()
-                stage(self.db)
+                                ("entities", link.link_entities)):
+                self._stage(name, stage)
                 if name == "boilerplate" and helper is not None:
                     # The quotes are final: their clusters are found in
                     # another process while copies and entities are linked.
                     clusters = quote_links.start_clusters(self.db, helper)
-                self.timings[name] = time.perf_counter() - started
-            checkpoint("stories")
-            started = time.perf_counter()
             if helper is None:
-                stories.link_stories(self.db)
-            else:
-                # Grouped in the other process while the full-text indexes
-                # are built here (they index nothing the stories change).
-                groups = stories.start_stories(self.db, helper)
-                self.timings["stories"] = time.perf_counter() - started
+                self._stage("quotes", quote_links.link_quotes)
+                self._stage("stories", stories.link_stories)
                 self._fts()
-                started = time.perf_counter()
-                stories.link_stories(self.db, groups)
-            self.timings["stories"] = self.timings.get("stories", 0.0) + time.perf_counter() - started
-        if helper is None:
-            self._fts()
+            else:
+                # The stories are grouped in the other process as soon as
+                # the quote clusters are written (all they read), while the
+                # rest of the quotes' links and the full-text indexes are
+                # made here (they index nothing the stories change).
+                self._stage("quotes", partial(quote_links.link_clusters, clusters=clusters))
+                groups = self._stage("stories", partial(stories.start_stories, executor=helper))
+                self._stage("quotes", quote_links.link_offsets_and_speakers, checkpoint_=False)
+                self._fts()
+                self._stage("stories", partial(stories.link_stories, groups=groups), checkpoint_=False)
         self.db.execute(f"pragma user_version = {schema.SCHEMA_VERSION}")
         checkpoint("analyze")
         started = time.perf_counter()
@@ -212,6 +208,15 @@ class Writer:
         self.db.conn.commit()
         self.timings["analyze"] = time.perf_counter() - started
         self.db.close()
+
+    def _stage(self, name: str, stage: Callable, checkpoint_: bool = True):
+        """Run one corpus-level stage, adding its time to its name's."""
+        if checkpoint_:
+            checkpoint(name)
+        started = time.perf_counter()
+        result = stage(self.db)
+        self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
+        return result
 
     def _fts(self) -> None:
         checkpoint("fts")
