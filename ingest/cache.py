@@ -87,8 +87,10 @@ def version_key(nlp: bool) -> str:
     """Changes whenever `analyse` may return something else for the same bytes."""
     from .nlp import model_name
 
+    # zlib's own version too: the kept raw bytes are its output, and must be
+    # what a full build would write.
     parts = [f"schema={schema.SCHEMA_VERSION}", f"ingest={__version__}", f"code={_code_hash()}",
-             f"nlp={int(nlp)}"]
+             f"nlp={int(nlp)}", f"zlib={zlib.ZLIB_RUNTIME_VERSION}"]
     if nlp:
         parts.append(f"model={model_name()}=={_installed(model_name())}")
     parts += [f"{name}=={_installed(name)}" for name in LIBRARIES]

@@ -47,7 +47,6 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Hashable, Iterable, Mapping, Sequence
 
-
 from . import gazetteer as gaz
 from . import nlp as nlpmod
 

@@ -34,11 +34,11 @@ import json
 import math
 import re
 from collections import Counter
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from array import array
 from datetime import date
 from sys import intern
-from concurrent.futures import Executor
 from typing import Callable, Iterable
 
 WINDOW_DAYS = 90
@@ -297,9 +297,10 @@ def story_items(db) -> list[StoryInput]:
 
 def start_stories(db, executor: Executor) -> Callable[[], list[list[str]]]:
     """Group the stories in `executor` (another process) while the build
-    goes on (with the full-text indexes): everything they read is final
-    once entities and quotes are linked. Returns what gives the groups,
-    for `link_stories`."""
+    goes on (the quotes' offsets and speakers, the full-text indexes):
+    everything they read (titles, bodies, dates, copies, entities, quote
+    clusters) is final once the quote clusters are written. Returns what
+    gives the groups, for `link_stories`."""
     return executor.submit(group_stories, story_items(db)).result
 
 

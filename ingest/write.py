@@ -24,7 +24,9 @@ from .analyse import Analysis
 BATCH = 500
 CACHE_KIB = 65_536
 _PLAIN = frozenset({str, int, float, bytes, type(None)})  # written as they are
-_PARTIAL = frozenset({"_mentions"})  # staging tables that take only some of the keys rows carry
+# Keys of a row that its table does not keep: what the per-document stage
+# found of a mention that the corpus-level resolution never reads.
+_NOT_KEPT = {"_mentions": frozenset({"type", "key", "label", "hint"})}
 
 
 # Fault injection for the atomicity tests (tests/test_atomic.py): with
@@ -151,13 +153,14 @@ class Writer:
         if columns is None:
             columns = self._columns[name] = [c for _, c, *_ in self.db.execute(f"pragma table_info([{name}])")]
         known = frozenset(columns)
-        partial = name in _PARTIAL
+        not_kept = _NOT_KEPT.get(name, frozenset())
         sql = (f"insert into [{name}] ({', '.join(f'[{c}]' for c in columns)}) "
                f"values ({', '.join('?' * len(columns))})")
 
         def values(row: dict) -> tuple:
-            if not partial and row.keys() - known:
-                raise ValueError(f"{name}: no column {sorted(row.keys() - known)}")
+            unknown = row.keys() - known
+            if unknown and unknown - not_kept:
+                raise ValueError(f"{name}: no column {sorted(unknown - not_kept)}")
             out = tuple(map(row.get, columns))
             if not set(map(type, out)) <= _PLAIN:
                 out = tuple(map(jsonify_if_needed, out))
@@ -219,6 +222,9 @@ class Writer:
         return result
 
     def _fts(self) -> None:
+        """The full-text indexes. (sqlite-utils' enable_fts commits the open
+        transaction: harmless in a private file that is renamed into place
+        only once finished.)"""
         checkpoint("fts")
         started = time.perf_counter()
         for table in schema.TABLES:
@@ -230,7 +236,8 @@ class Writer:
 
     def _helper(self):
         """A process for linking work that can run beside the build's own
-        (the quote clusters), when the build may use more than one core."""
+        (the quote clusters, then the stories), when the build may use more
+        than one core."""
         if self.workers < 2:
             return nullcontext()
         import multiprocessing
