@@ -138,6 +138,24 @@ def test_killed_parallel_build_mid_analysis(tmp_path, previous, seeds, expected)
     assert dump(db) == expected
 
 
+@pytest.mark.parametrize("stage", ["quotes", "stories", "fts"])
+def test_killed_parallel_build_while_linking_in_two_processes(stage, tmp_path, previous, seeds, expected):
+    """With 2 workers the linking uses a second process (quote clusters,
+    then stories: before fts, the stories are being grouped there). Killed
+    at those moments, the database stays as it was and the next parallel
+    build writes the same database as a one-process build."""
+    db = tmp_path / "atlas.db"
+    shutil.copy(previous, db)
+    before_bytes = sha(db)
+    proc = start_build([seeds, SAMPLE], db, "--no-nlp", "--workers", "2", pause=stage)
+    wait_for_line(proc.stderr, f"paused before {stage}")
+    kill(proc)
+    assert sha(db) == before_bytes
+    build(tmp_path, seeds, SAMPLE, args=("--no-nlp", "--workers", "2"))
+    assert building_files(tmp_path) == []
+    assert dump(db) == expected
+
+
 def test_a_build_killed_late_is_resumed_from_its_analyses(tmp_path, seeds):
     """Killed after every document was analysed (NLP on): the next build
     analyses none of the articles again and writes what a full build does."""
