@@ -19,24 +19,21 @@ from . import quote_clusters
 def link_quotes(db, clusters: Callable[[], list[quote_clusters.Cluster]] | None = None) -> None:
     """`clusters`: what `start_clusters` returned, when the clusters were
     found while other passes ran; else they are found here."""
-    if not db.execute("select 1 from quotes limit 1").fetchone():
-        return
-    _outlets_and_offsets(db)
-    _speaker_entities(db)
-    _clusters(db, clusters() if clusters else None)
+    link_offsets_and_speakers(db)
+    link_clusters(db, clusters)
 
 
-def link_clusters(db, clusters: Callable[[], list[quote_clusters.Cluster]]) -> None:
-    """The first half of `link_quotes`, on its own: the clusters, all that
-    the stories read of the quotes (the build then starts grouping stories
-    in another process, and does `link_offsets_and_speakers` meanwhile)."""
+def link_clusters(db, clusters: Callable[[], list[quote_clusters.Cluster]] | None = None) -> None:
+    """The clusters alone: all that the stories read of the quotes (with a
+    second process, the build then starts grouping stories there and does
+    `link_offsets_and_speakers` meanwhile). The two change different
+    columns and read nothing the other writes."""
     if db.execute("select 1 from quotes limit 1").fetchone():
-        _clusters(db, clusters())
+        _clusters(db, clusters() if clusters else None)
 
 
 def link_offsets_and_speakers(db) -> None:
-    """The rest of `link_quotes`: it and `link_clusters` change different
-    columns and read nothing the other writes."""
+    """Each quote's outlet and body offsets, and its speaker's entity."""
     if db.execute("select 1 from quotes limit 1").fetchone():
         _outlets_and_offsets(db)
         _speaker_entities(db)
