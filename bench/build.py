@@ -31,8 +31,8 @@ order: spaCy alone with W processes, then the build with W workers.
   the whole call, up to the database renamed into place.
 
 Every figure is articles per second of wall-clock time (N / seconds), so
-the columns are comparable; the stages overlap with W > 1 (the main process
-reads and writes while the workers analyse), so they do not add up.
+the columns are comparable; the stages overlap (the main process reads
+and writes while the workers analyse, one worker too), so they do not add up.
 Peak memory is the largest sum of the resident memory of the configuration's
 process and all its descendants (workers, the forkserver), sampled ten
 times a second; CPU seconds are summed over the same processes. "Cores
@@ -183,9 +183,9 @@ def run_build(path: Path, workers: int, folder: Path) -> dict:
         "per_document_stage": writer.analysed_at - started,
         # CPU of the per-document stage: the main process's, plus the workers' analyses.
         "per_document_cpu": writer.main_cpu_analysed - cpu_started
-        + (writer.per_document.get("cpu", 0.0) if workers > 1 else 0.0),
+        + (writer.per_document.get("cpu", 0.0) if workers >= 1 else 0.0),
         "read": read_seconds,
-        "stages": {stage: writer.per_document.get(stage, 0.0) / workers for stage in PER_DOCUMENT},
+        "stages": {stage: writer.per_document.get(stage, 0.0) / max(1, workers) for stage in PER_DOCUMENT},
         "write": writer.write_seconds,
         "linking": sum(writer.timings.get(stage, 0.0) for stage in LINKING),
         "linking_stages": {stage: writer.timings.get(stage, 0.0) for stage in LINKING},

@@ -41,9 +41,9 @@ class Summary:
 
 
 def _analysed(docs: Iterable[RawDocument], workers: int, nlp: bool = True) -> Iterator[Analysis]:
-    """Analyses in input order, from `workers` processes. A document that
-    crashes or hangs its worker becomes an error, not a stopped build
-    (ingest/supervise.py)."""
+    """Analyses in input order, from `workers` processes (0: this one). A
+    document that crashes or hangs its worker becomes an error, not a
+    stopped build (ingest/supervise.py)."""
     from .supervise import analysed
 
     return analysed(docs, workers, partial(analyse, nlp=nlp))
@@ -64,9 +64,9 @@ def _reusing(docs: Iterable[RawDocument], workers: int, nlp: bool,
     With worker processes, `_analysed` runs in a thread of its own, reading
     the documents to analyse from a queue: it reads ahead to keep the
     workers busy, and when the next documents are all reused it must wait
-    for one to analyse, which it can only do away from this thread. In one
-    process it runs here (its time limit needs the main thread) and never
-    reads ahead, so it never waits."""
+    for one to analyse, which it can only do away from this thread. In
+    this process (workers=0) it runs here (its time limit needs the main
+    thread) and never reads ahead, so it never waits."""
     docs = iter(docs)
     window = WINDOW_PER_WORKER * max(1, workers)
     pending: deque = deque()  # in input order: a reused Analysis, or None for one being analysed
@@ -105,7 +105,7 @@ def _reusing(docs: Iterable[RawDocument], workers: int, nlp: bool,
                 return
             yield doc
 
-    if workers > 1:
+    if workers >= 1:
         results = _in_thread(lambda: _analysed(feed(), workers, nlp), window, awaiting)
     else:
         results = _analysed(feed(), workers, nlp)

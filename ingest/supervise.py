@@ -6,15 +6,19 @@ runs in (a fault in C code, the kernel's out-of-memory killer), and an
 internal error in a later stage can escape it. Here each document gets a
 time limit that grows with its size, and:
 
-- with worker processes, a worker that dies or overruns is replaced: the
-  document it was on becomes an error row (stage "analyse"), the documents
-  that were in flight with it are analysed again, and results still come
-  in input order. Only the document at fault is lost, and it is named.
-- in a single process, an overrun (in processor time) is stopped by a
-  signal to the main thread (so only there: called from another thread,
-  documents run without a limit). A fault in C code there takes the
-  process down with it: for untrusted input, `--workers 2` or more
-  contains it.
+- in worker processes (`--workers 1` and up, the default), a worker that
+  dies or overruns is replaced: the document it was on becomes an error
+  row (stage "analyse"), the documents that were in flight with it are
+  analysed again, and results still come in input order. Only the
+  document at fault is lost, and it is named. Workers are also replaced
+  after their share of documents, so memory stays flat however long the
+  corpus.
+- in the build's own process (`--workers 0`: no process to start, for a
+  handful of documents or a debugger), an overrun (in processor time) is
+  stopped by a signal to the main thread (so only there: called from
+  another thread, documents run without a limit). A fault in C code there
+  takes the build down with it, and the process grows with every document
+  (spaCy's strings, Python's heap).
 """
 
 from __future__ import annotations
@@ -83,8 +87,9 @@ def failed(doc: RawDocument, message: str) -> Analysis:
 def analysed(docs: Iterable[RawDocument], workers: int, work: Work) -> Iterator[Analysis]:
     """`work(doc)` for each document, in input order, from `workers`
     processes (work must then be picklable: a module-level function or a
-    partial of one). Every document gives exactly one Analysis."""
-    if workers <= 1:
+    partial of one), or in this process when `workers` is 0. Every
+    document gives exactly one Analysis."""
+    if workers < 1:
         yield from _in_process(docs, work)
     else:
         yield from _in_pool(docs, workers, work)

@@ -165,9 +165,12 @@ def test_missing_source_is_a_usage_error(tmp_path):
     assert not (tmp_path / "x.db").exists()
 
 
-def test_parallel_build_matches_serial(tmp_path, site_db, seeds):
-    parallel = build(tmp_path, seeds, SAMPLE, name="parallel.db", args=("--workers", "2"))
-    assert dump(parallel) == dump(site_db)
+@pytest.mark.parametrize("workers", ["2", "0"])
+def test_parallel_build_matches_serial(workers, tmp_path, site_db, seeds):
+    """2 worker processes, or none (analysed in the build's own process),
+    give the same database as the default one worker."""
+    other = build(tmp_path, seeds, SAMPLE, name="other.db", args=("--workers", workers))
+    assert dump(other) == dump(site_db)
 
 
 def test_unreadable_and_odd_files_become_errors(tmp_path):

@@ -293,9 +293,12 @@ def misbehaving(tmp_path, monkeypatch):
 
 
 @pytest.mark.timeout(400)
-def test_a_crashing_or_hanging_document_costs_only_itself(tmp_path, misbehaving):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_crashing_or_hanging_document_costs_only_itself(workers, tmp_path, misbehaving):
+    """In worker processes (the default is one), a document that kills its
+    worker or hangs it costs only itself."""
     corpus, good = misbehaving
-    db = build(tmp_path, corpus, args=("--no-nlp", "--workers", "2"))
+    db = build(tmp_path, corpus, args=("--no-nlp", "--workers", workers))
     got = outcomes(db)
     for key, title in good.items():
         assert got[key][:2] == ("article", title), got[key]
@@ -310,15 +313,15 @@ def test_a_crashing_or_hanging_document_costs_only_itself(tmp_path, misbehaving)
 
 @pytest.mark.timeout(300)
 def test_a_hanging_document_is_stopped_in_one_process(tmp_path, misbehaving, monkeypatch):
-    """Without workers, a hang is stopped too, after its limit of processor
-    time (a crash cannot be: it takes the process down, so that document is
-    left out of this corpus)."""
+    """Without workers (--workers 0), a hang is stopped too, after its limit
+    of processor time (a crash cannot be: it takes the process down, so
+    that document is left out of this corpus)."""
     from ingest import supervise
 
     monkeypatch.setattr(supervise, "BASE_SECONDS", 8.0)
     corpus, good = misbehaving
     (corpus / "crash.txt").unlink()
-    db = build(tmp_path, corpus, args=("--no-nlp",))
+    db = build(tmp_path, corpus, args=("--no-nlp", "--workers", "0"))
     got = outcomes(db)
     for key, title in good.items():
         assert got[key][:2] == ("article", title), got[key]

@@ -172,13 +172,13 @@ def _documents(n: int, pulled: list, first: int = 0) -> object:
         yield RawDocument(f"gen/{i}.txt", f"gen/{i}.txt", None, "text", text.encode())
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("workers", [0, 1, 2])
 def test_documents_are_read_a_bounded_window_ahead(workers, tmp_path):
     """Memory does not grow with the corpus: however many documents there
     are, and however many of them are reused, only a window of them is read
-    ahead of the writer."""
+    ahead of the writer (workers=0: in the build's own process)."""
     n = 200
-    window = build_module.WINDOW_PER_WORKER * workers
+    window = build_module.WINDOW_PER_WORKER * max(1, workers)
     cache = AnalysisCache(tmp_path / "kept", nlp=False)
 
     def run_over(first: int) -> list[bool]:

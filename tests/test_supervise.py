@@ -33,3 +33,22 @@ def test_one_document_per_worker_still_analyses_them_all(monkeypatch):
     results = list(supervise.analysed(docs, 2, pid_of_worker))
     assert [r.source["id"] for r in results] == [d.key for d in docs]
     assert len({r.source["worker"] for r in results}) >= 3
+
+
+def test_one_worker_is_a_process_of_its_own_replaced_after_its_share(monkeypatch):
+    # The default, --workers 1: documents are analysed in one other process
+    # at a time (a crash there is contained; its growth is shed with it).
+    monkeypatch.setattr(supervise, "DOCUMENTS_PER_WORKER", 4)
+    docs = [RawDocument(key=f"doc-{i}", path=f"doc-{i}", record=None, format="text", data=b"x") for i in range(10)]
+    results = list(supervise.analysed(docs, 1, pid_of_worker))
+    assert [r.source["id"] for r in results] == [d.key for d in docs]
+    workers = [r.source["worker"] for r in results]
+    assert [len(set(workers[start:start + 4])) for start in (0, 4, 8)] == [1, 1, 1]
+    assert len(set(workers)) == 3
+    assert os.getpid() not in workers
+
+
+def test_no_workers_analyses_in_this_process():
+    docs = [RawDocument(key=f"doc-{i}", path=f"doc-{i}", record=None, format="text", data=b"x") for i in range(3)]
+    results = list(supervise.analysed(docs, 0, pid_of_worker))
+    assert [r.source["worker"] for r in results] == [os.getpid()] * 3
