@@ -40,13 +40,14 @@ class Summary:
                 f"({self.reused} reused, {self.analysed} analysed)")
 
 
-def _analysed(docs: Iterable[RawDocument], workers: int, nlp: bool = True) -> Iterator[Analysis]:
+def _analysed(docs: Iterable[RawDocument], workers: int, nlp: bool = True,
+              stop: threading.Event | None = None) -> Iterator[Analysis]:
     """Analyses in input order, from `workers` processes (0: this one). A
     document that crashes or hangs its worker becomes an error, not a
-    stopped build (ingest/supervise.py)."""
+    stopped build (ingest/supervise.py); `stop` ends it early."""
     from .supervise import analysed
 
-    return analysed(docs, workers, partial(analyse, nlp=nlp))
+    return analysed(docs, workers, partial(analyse, nlp=nlp), stop)
 
 
 # Documents read ahead of the writer: bounds memory however large the
@@ -93,7 +94,8 @@ def _reusing(docs: Iterable[RawDocument], workers: int, nlp: bool,
     def feed() -> Iterator[RawDocument]:
         while True:
             try:
-                doc = todo.get(timeout=PAD_AFTER_SECONDS)
+                # Waited on (`awaiting`), it does not wait for more.
+                doc = todo.get(block=not awaiting.is_set(), timeout=PAD_AFTER_SECONDS)
             except queue.Empty:
                 if awaiting.is_set():
                     # Waited on while it reads ahead for documents that are
@@ -106,7 +108,7 @@ def _reusing(docs: Iterable[RawDocument], workers: int, nlp: bool,
             yield doc
 
     if workers >= 1:
-        results = _in_thread(lambda: _analysed(feed(), workers, nlp), window, awaiting)
+        results = _in_thread(lambda stop: _analysed(feed(), workers, nlp, stop), window, awaiting)
     else:
         results = _analysed(feed(), workers, nlp)
     try:
@@ -136,12 +138,13 @@ PAD = RawDocument("\0press-atlas padding", "", None, "text", b"", error="padding
 PAD_AFTER_SECONDS = 0.05
 
 
-def _in_thread(make: Callable[[], Iterator[Analysis]], size: int,
+def _in_thread(make: Callable[[threading.Event], Iterator[Analysis]], size: int,
                awaiting: threading.Event) -> Iterator[Analysis]:
-    """The iterator `make()` returns, run in a thread, its results (less
-    those of PAD) passed on through a queue of `size`; `awaiting` is set
-    while the caller waits for one. Closing this generator stops the
-    thread's iterator (and so its worker processes)."""
+    """The iterator `make(stop)` returns, run in a thread, its results
+    (less those of PAD) passed on through a queue of `size`; `awaiting` is
+    set while the caller waits for one. Closing this generator sets `stop`,
+    which ends the thread's iterator at once (and kills its worker
+    processes) even while it waits for a worker."""
     results: queue.Queue = queue.Queue(size)
     stop = threading.Event()
     end = object()
@@ -156,8 +159,9 @@ def _in_thread(make: Callable[[], Iterator[Analysis]], size: int,
         return False
 
     def pump() -> None:
-        iterator = make()
+        iterator = None
         try:
+            iterator = make(stop)
             for analysis in iterator:
                 if analysis.source["path"] == PAD.key:
                     continue
@@ -168,7 +172,8 @@ def _in_thread(make: Callable[[], Iterator[Analysis]], size: int,
         except BaseException as exc:  # noqa: BLE001 - passed on to the consuming thread
             put(("error", exc))
         finally:
-            iterator.close()
+            if iterator is not None:
+                iterator.close()
 
     thread = threading.Thread(target=pump, name="press-atlas analysis", daemon=True)
     thread.start()

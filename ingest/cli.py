@@ -24,8 +24,8 @@ def cli():
 @click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
               type=click.Path(dir_okay=False, path_type=Path), help="Database to write.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(0, 64),
-              help="Processes for the per-document stage; 0 analyses in this process (no fault "
-                   "containment: for a few documents or a debugger).")
+              help="Processes for the per-document stage; 0 analyses in this process (a parser's "
+                   "crash then stops the build: for a few documents or a debugger).")
 @click.option("--nlp/--no-nlp", default=True, show_default=True,
               help="Find people, organisations, places and quotes (spaCy: the slowest stage).")
 @click.option("--reuse/--no-reuse", default=True, show_default=True,

@@ -11,8 +11,9 @@ time limit that grows with its size, and:
   row (stage "analyse"), the documents that were in flight with it are
   analysed again, and results still come in input order. Only the
   document at fault is lost, and it is named. Workers are also replaced
-  after their share of documents, so memory stays flat however long the
-  corpus.
+  after their share of documents, so the workers' memory stays flat
+  however long the corpus. A stop event (the build ending) ends the wait
+  for a worker at once and kills the workers.
 - in the build's own process (`--workers 0`: no process to start, for a
   handful of documents or a debugger), an overrun (in processor time) is
   stopped by a signal to the main thread (so only there: called from
@@ -26,6 +27,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -52,6 +54,8 @@ DOCUMENTS_PER_WORKER = 1500
 # fault is taken to be the machine's (no memory, no processes), not the
 # documents': the build stops instead of turning every document into an error.
 MAX_CRASHES_IN_A_ROW = 3
+# How often a wait for a worker looks up to see whether it is asked to stop.
+STOP_POLL_SECONDS = 0.2
 
 Work = Callable[[RawDocument], Analysis]
 
@@ -84,15 +88,25 @@ def failed(doc: RawDocument, message: str) -> Analysis:
     return result
 
 
-def analysed(docs: Iterable[RawDocument], workers: int, work: Work) -> Iterator[Analysis]:
+class Stopped(BaseException):
+    """The caller set the stop event: the analysis ended early, its
+    workers killed (the build is ending: Ctrl-C, a failed write). Not an
+    Exception, so that no `except Exception` here turns it into an error
+    row."""
+
+
+def analysed(docs: Iterable[RawDocument], workers: int, work: Work,
+             stop: threading.Event | None = None) -> Iterator[Analysis]:
     """`work(doc)` for each document, in input order, from `workers`
     processes (work must then be picklable: a module-level function or a
     partial of one), or in this process when `workers` is 0. Every
-    document gives exactly one Analysis."""
+    document gives exactly one Analysis. When `stop` is set (from another
+    thread), a wait for a worker ends within STOP_POLL_SECONDS by raising
+    Stopped, and the workers are killed."""
     if workers < 1:
         yield from _in_process(docs, work)
     else:
-        yield from _in_pool(docs, workers, work)
+        yield from _in_pool(docs, workers, work, stop)
 
 
 # --- in this process ------------------------------------------------------------------
@@ -178,14 +192,31 @@ def _stop(pool: ProcessPoolExecutor, kill: bool) -> None:
     pool.shutdown(wait=not kill, cancel_futures=True)
 
 
-def _alone(doc: RawDocument, work: Work) -> tuple[Analysis, bool]:
+def _result(future, seconds: float, stop: threading.Event | None):
+    """future.result(timeout=seconds), waited for in slices so that a
+    stop is heard (raises Stopped)."""
+    if stop is None:
+        return future.result(timeout=seconds)
+    deadline = time.monotonic() + seconds
+    while True:
+        if stop.is_set():
+            raise Stopped()
+        left = deadline - time.monotonic()
+        try:
+            return future.result(timeout=max(0.0, min(left, STOP_POLL_SECONDS)))
+        except TimeoutError:
+            if future.done() or left <= STOP_POLL_SECONDS:
+                raise
+
+
+def _alone(doc: RawDocument, work: Work, stop: threading.Event | None = None) -> tuple[Analysis, bool]:
     """Analyse one document in a process of its own: (analysis, crashed)."""
     pool = _new_pool(1)
     kill = True
     try:
         future = pool.submit(work, doc)
         try:
-            result = future.result(timeout=time_limit(doc))
+            result = _result(future, time_limit(doc), stop)
         except BrokenProcessPool:
             return failed(doc, crashed_message()), True
         except TimeoutError:
@@ -206,7 +237,8 @@ def _finished(future) -> bool:
     return future is not None and future.done() and not future.cancelled() and future.exception() is None
 
 
-def _in_pool(docs: Iterable[RawDocument], workers: int, work: Work) -> Iterator[Analysis]:
+def _in_pool(docs: Iterable[RawDocument], workers: int, work: Work,
+             stop: threading.Event | None = None) -> Iterator[Analysis]:
     docs = iter(docs)
     window = IN_FLIGHT_PER_WORKER * workers
     in_flight: deque = deque()  # (doc, future or None when it could not be submitted), in input order
@@ -239,7 +271,7 @@ def _in_pool(docs: Iterable[RawDocument], workers: int, work: Work) -> Iterator[
             if not broken:
                 doc, future = in_flight[0]
                 try:
-                    result = future.result(timeout=time_limit(doc))
+                    result = _result(future, time_limit(doc), stop)
                 except BrokenProcessPool:
                     broken = True
                 except TimeoutError:
@@ -272,7 +304,9 @@ def _in_pool(docs: Iterable[RawDocument], workers: int, work: Work) -> Iterator[
                 if _finished(future):
                     yield future.result()
                     continue
-                result, crashed = _alone(doc, work)
+                if stop is not None and stop.is_set():
+                    raise Stopped()
+                result, crashed = _alone(doc, work, stop)
                 crashes_in_a_row = crashes_in_a_row + 1 if crashed else 0
                 if crashes_in_a_row >= MAX_CRASHES_IN_A_ROW:
                     raise RuntimeError(

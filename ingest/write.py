@@ -68,7 +68,7 @@ class Writer:
 
     def __init__(self, path: Path, memo: copies.KeyMemo | None = None, workers: int = 1):
         self.path = path
-        self.workers = workers  # processes the build may use: linking uses a second one when there is one
+        self.workers = workers  # worker processes asked for: with two or more, linking uses a second process
         self.memo = memo  # kept band keys for the copies pass (ingest/cache.py)
         if path.exists():
             path.unlink()
@@ -236,8 +236,8 @@ class Writer:
 
     def _helper(self):
         """A process for linking work that can run beside the build's own
-        (the quote clusters, then the stories), when the build may use more
-        than one core."""
+        (the quote clusters, then the stories), when the build was given
+        two or more workers."""
         if self.workers < 2:
             return nullcontext()
         import multiprocessing

@@ -143,7 +143,7 @@ def test_killed_parallel_build_while_linking_in_two_processes(stage, tmp_path, p
     """With 2 workers the linking uses a second process (quote clusters,
     then stories: before fts, the stories are being grouped there). Killed
     at those moments, the database stays as it was and the next parallel
-    build writes the same database as a one-process build."""
+    build writes the same database as a default (one worker) build."""
     db = tmp_path / "atlas.db"
     shutil.copy(previous, db)
     before_bytes = sha(db)

@@ -166,7 +166,7 @@ def test_missing_source_is_a_usage_error(tmp_path):
 
 
 @pytest.mark.parametrize("workers", ["2", "0"])
-def test_parallel_build_matches_serial(workers, tmp_path, site_db, seeds):
+def test_the_database_does_not_depend_on_the_workers(workers, tmp_path, site_db, seeds):
     """2 worker processes, or none (analysed in the build's own process),
     give the same database as the default one worker."""
     other = build(tmp_path, seeds, SAMPLE, name="other.db", args=("--workers", workers))

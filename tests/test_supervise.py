@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from ingest import build as build_module
 from ingest import supervise
 from ingest.analyse import Analysis
 from ingest.read import RawDocument
@@ -52,3 +59,79 @@ def test_no_workers_analyses_in_this_process():
     docs = [RawDocument(key=f"doc-{i}", path=f"doc-{i}", record=None, format="text", data=b"x") for i in range(3)]
     results = list(supervise.analysed(docs, 0, pid_of_worker))
     assert [r.source["worker"] for r in results] == [os.getpid()] * 3
+
+
+def pid_then_sleep(doc: RawDocument, nlp: bool = True) -> Analysis:
+    """Writes its process id to the file the document names, then sleeps
+    (a document that takes its worker minutes); other documents pass."""
+    if doc.data == b"slow":
+        Path(doc.path).write_text(str(os.getpid()))
+        time.sleep(600)
+    return pid_of_worker(doc)
+
+
+def _started(marker: Path) -> int:
+    for _ in range(600):
+        if marker.exists() and marker.read_text():
+            return int(marker.read_text())
+        time.sleep(0.1)
+    raise AssertionError("the slow document never started")
+
+
+def _gone(pid: int) -> bool:
+    """Has this process ended (gone, or a zombie waiting to be reaped)?"""
+    for _ in range(100):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.timeout(120)
+def test_a_stop_ends_the_wait_and_kills_the_worker(tmp_path):
+    """The build ending (Ctrl-C, a failed write) sets `stop`: the wait for
+    a worker busy for minutes ends at once, and the worker is killed, not
+    left to finish its document."""
+    marker = tmp_path / "pid"
+    docs = [RawDocument(key="quick", path="quick", record=None, format="text", data=b"x"),
+            RawDocument(key="slow", path=str(marker), record=None, format="text", data=b"slow")]
+    stop = threading.Event()
+    results = supervise.analysed(docs, 1, pid_then_sleep, stop=stop)
+    assert next(results).source["id"] == "quick"
+    pid = _started(marker)
+    threading.Timer(0.5, stop.set).start()
+    with pytest.raises(supervise.Stopped):
+        next(results)
+    assert _gone(pid)
+
+
+@pytest.mark.timeout(120)
+def test_closing_the_analysis_stage_kills_its_busy_worker(tmp_path, monkeypatch):
+    """What a failed or interrupted build does: closing `_reusing` while its
+    one worker is on a long document returns without waiting for it, and
+    the worker is killed."""
+    monkeypatch.setattr(build_module, "analyse", pid_then_sleep)
+    marker = tmp_path / "pid"
+    docs = [RawDocument(key="quick", path="quick", record=None, format="text", data=b"x"),
+            RawDocument(key="slow", path=str(marker), record=None, format="text", data=b"slow")]
+    stage = build_module._reusing(iter(docs), 1, False, None)
+    first, reused = next(stage)
+    assert first.source["id"] == "quick" and not reused
+    pid = _started(marker)
+    started = time.monotonic()
+    stage.close()
+    assert time.monotonic() - started < 8  # without the stop: 10 s, then the worker left running
+    assert _gone(pid)
+
+
+@pytest.mark.timeout(60)
+def test_an_analysis_that_cannot_start_is_an_error_not_a_hang():
+    def cannot_start(stop):
+        raise ImportError("a module the analysis needs is missing")
+
+    with pytest.raises(ImportError, match="missing"):
+        next(build_module._in_thread(cannot_start, 4, threading.Event()))
