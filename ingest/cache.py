@@ -48,11 +48,13 @@ from .analyse import Analysis
 from .read import RawDocument
 
 INGEST_DIR = Path(__file__).resolve().parent
-# Modules that only run after the per-document stage: changing them never
-# changes an Analysis, so they stay out of the code hash.
+# Modules that only run after the per-document stage, or only run it
+# (supervise.py: processes and time limits; what `analyse` returns is what
+# is kept, and errors are never kept): changing them never changes a kept
+# Analysis, so they stay out of the code hash.
 CORPUS_LEVEL = frozenset({
     "__init__.py", "__main__.py", "boilerplate.py", "build.py", "cache.py", "cli.py", "copies.py", "link.py",
-    "minhash.py", "quote_clusters.py", "quote_links.py", "site.py", "stories.py", "write.py",
+    "minhash.py", "quote_clusters.py", "quote_links.py", "site.py", "stories.py", "supervise.py", "write.py",
 })
 # Libraries whose versions the per-document results depend on.
 LIBRARIES = ("trafilatura", "lxml", "lxml_html_clean", "markdownify", "chardet", "ftfy", "py3langid",

@@ -217,7 +217,7 @@ def resolve_chains(best: dict[str, tuple[str, float]]) -> dict[str, tuple[str, f
 
 def find_article_copies(items: Sequence[Item], texts: Sequence[str]) -> dict[str, tuple[str, float]]:
     """{copy id: (original id, containment)} among texts, in memory (for
-    small sets and tests; the build uses link_copies)."""
+    small sets and tests; the build uses link_article_copies)."""
     return _copies(items, texts.__getitem__)
 
 
@@ -275,6 +275,13 @@ class _Texts:
 
 def link_copies(db, memo: KeyMemo | None = None) -> None:
     """Set articles.duplicate_of / copy_score and fill shared_passages."""
+    link_article_copies(db, memo)
+    link_shared_passages(db, memo)
+
+
+def link_article_copies(db, memo: KeyMemo | None = None) -> None:
+    """Set articles.duplicate_of / copy_score (what the quote clusters and
+    the stories read)."""
     articles = [Item(aid, outlet or aid, published) for aid, outlet, published in db.execute(
         "select id, outlet, published from articles order by id")]
     texts = _Texts(db, "select body_text from articles where id = ?", [a.id for a in articles],
@@ -284,8 +291,11 @@ def link_copies(db, memo: KeyMemo | None = None) -> None:
         "update articles set duplicate_of = ?, copy_score = ? where id = ?",
         [(original, score, copy) for copy, (original, score) in sorted(copies.items())],
     )
-    del articles
 
+
+def link_shared_passages(db, memo: KeyMemo | None = None) -> None:
+    """Fill shared_passages (which no other pass reads: with a second
+    process, the build does it while the stories are grouped there)."""
     long_enough = "length(p.text) - length(replace(p.text, ' ', '')) >= ?"
     passages = [
         Item(pid, outlet or article, published)

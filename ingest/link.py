@@ -108,6 +108,17 @@ def link_outlets(db) -> None:
     db["_outlet_claims"].drop()
 
 
+def insert_rows(db, table: str, columns: tuple[str, ...], rows, ignore: bool = False) -> None:
+    """Rows of plain values (tuples in the order of `columns`) with one
+    prepared statement: what sqlite-utils' insert_all writes for them,
+    without building its SQL and converting every value batch by batch
+    (0.4-0.6 of 1.0 s of processor time for the entities and aliases of
+    12,000 articles)."""
+    names = ", ".join(f"[{c}]" for c in columns)
+    db.conn.executemany(f"insert {'or ignore ' if ignore else ''}into [{table}] ({names}) "
+                        f"values ({', '.join('?' * len(columns))})", rows)
+
+
 @contextmanager
 def indexes_after(db, table: str):
     """Drop the table's own indexes, then make them again once the rows are
@@ -151,18 +162,13 @@ def link_entities(db) -> None:
     db.conn.executemany("insert into _key_entity values (?, ?)",
                         ((ident, by_final[resolver.final(ident)].id) for ident in resolver.counts))
     del resolver
-    db["entities"].insert_all(
-        ({"id": e.id, "name": e.name, "type": e.type, "aliases": json.dumps(e.aliases, ensure_ascii=False),
-          "kind": e.kind, "latitude": e.latitude, "longitude": e.longitude, "country": e.country,
-          "confidence": e.confidence, "article_count": 0, "mention_count": e.mention_count}
-         for e in by_final.values()),
-        batch_size=1000,
-    )
+    insert_rows(db, "entities", ("id", "name", "type", "aliases", "kind", "latitude", "longitude", "country",
+                                 "confidence", "article_count", "mention_count"),
+                ((e.id, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False), e.kind, e.latitude,
+                  e.longitude, e.country, e.confidence, 0, e.mention_count) for e in by_final.values()))
     del by_final
-    db["entity_aliases"].insert_all(
-        ({"id": f"{entity}|{alias}", "alias": alias, "entity": entity} for alias, entity in alias_pairs),
-        batch_size=1000, ignore=True,
-    )
+    insert_rows(db, "entity_aliases", ("id", "alias", "entity"),
+                ((f"{entity}|{alias}", alias, entity) for alias, entity in alias_pairs), ignore=True)
     with indexes_after(db, "mentions"):
         db.execute(f"""
             insert or ignore into mentions (id, entity, article, paragraph, text, start, "end")

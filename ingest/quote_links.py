@@ -2,7 +2,8 @@
 person entities, and versions of one statement into quote clusters.
 
 Runs after the repeated-lines pass (which may have shortened bodies) and
-after entities are resolved.
+after entities are resolved; the clusters may be found earlier, in another
+process (`start_clusters`).
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ def _cluster_items(db) -> list[quote_clusters.QuoteItem]:
 def start_clusters(db, executor: Executor) -> Callable[[], list[quote_clusters.Cluster]]:
     """Find the quote clusters in `executor` (another process) while the
     build goes on: they depend only on the quotes, their outlets, dates and
-    speakers, all known once repeated lines are gone. Returns what gives
-    them when they are needed."""
+    speakers, all known once the outlets are linked (the build calls it
+    again if the repeated-lines pass then drops a quote). Returns what
+    gives them when they are needed."""
     return executor.submit(quote_clusters.cluster_quotes, _cluster_items(db)).result
 
 

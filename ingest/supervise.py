@@ -57,6 +57,24 @@ MAX_CRASHES_IN_A_ROW = 3
 # How often a wait for a worker looks up to see whether it is asked to stop.
 STOP_POLL_SECONDS = 0.2
 
+# Pages a new pool's first worker analyses before any document (results
+# dropped): the models and parsers load (about 5 s) while the build's own
+# process reads and reuses, instead of when the first document to analyse
+# comes, which in a rebuild may be the last one read. A text page and an
+# HTML page, so that both paths are loaded.
+_WARM_UP_TEXT = (
+    "Warm-up page\n\n"
+    "The mayor of Paris, Anne Hidalgo, spoke to reporters in London on Monday about the new bridge. "
+    "\u201cWe will build it together, and we will finish it on time,\u201d she said. "
+    "The Ministry of Transport said the work would start in the spring and cost 40 million euros.\n"
+)
+WARM_UP = (
+    RawDocument("\0press-atlas warm-up", "", None, "text", _WARM_UP_TEXT.encode()),
+    RawDocument("\0press-atlas warm-up.html", "", None, "html",
+                ("<html><head><title>Warm-up page</title></head><body><article><p>"
+                 + _WARM_UP_TEXT.replace("\n\n", "</p><p>") + "</p></article></body></html>").encode()),
+)
+
 Work = Callable[[RawDocument], Analysis]
 
 
@@ -176,6 +194,13 @@ def _new_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=ctx)
 
 
+def _warm_up(work: Work) -> None:
+    """In a worker: analyse the WARM_UP pages, so that what the analysis
+    loads on first use is loaded."""
+    for doc in WARM_UP:
+        work(doc)
+
+
 def _stop(pool: ProcessPoolExecutor, kill: bool) -> None:
     """Shut a pool down; with kill, its workers first (a hung one would
     never finish)."""
@@ -242,7 +267,17 @@ def _in_pool(docs: Iterable[RawDocument], workers: int, work: Work,
     docs = iter(docs)
     window = IN_FLIGHT_PER_WORKER * workers
     in_flight: deque = deque()  # (doc, future or None when it could not be submitted), in input order
-    pool = _new_pool(workers)
+    warming = None  # the pool's warm-up
+
+    def new_pool() -> ProcessPoolExecutor:
+        """A pool whose first worker starts at once and loads the models
+        (the others start with the documents)."""
+        nonlocal warming
+        fresh = _new_pool(workers)
+        warming = fresh.submit(_warm_up, work)
+        return fresh
+
+    pool = new_pool()
     given = 0  # documents the pool was given
     exhausted = False
     crashes_in_a_row = 0
@@ -266,7 +301,7 @@ def _in_pool(docs: Iterable[RawDocument], workers: int, work: Work,
                 # The pool has had its share of documents: fresh workers
                 # for the next ones.
                 _stop(pool, kill=False)
-                pool, given = _new_pool(workers), 0
+                pool, given = new_pool(), 0
                 continue
             if not broken:
                 doc, future = in_flight[0]
@@ -282,7 +317,7 @@ def _in_pool(docs: Iterable[RawDocument], workers: int, work: Work,
                     # Overran: its worker is stopped with the pool; what
                     # finished is kept, the rest goes to a new pool.
                     _stop(pool, kill=True)
-                    pool, given = _new_pool(workers), 0
+                    pool, given = new_pool(), 0
                     yield failed(doc, overtime_message(doc))
                     in_flight = deque((d, f if _finished(f) else pool.submit(work, d)) for d, f in in_flight)
                     continue
@@ -313,6 +348,8 @@ def _in_pool(docs: Iterable[RawDocument], workers: int, work: Work,
                         f"worker processes died on {crashes_in_a_row} documents in a row: the machine may be "
                         "out of memory or processes; the build was stopped")
                 yield result
-            pool, given = _new_pool(workers), 0
+            pool, given = new_pool(), 0
     finally:
-        _stop(pool, kill=bool(in_flight))
+        # Killed if still busy: a warm-up nothing needs (no document was
+        # new) is not waited for.
+        _stop(pool, kill=bool(in_flight) or not warming.done())

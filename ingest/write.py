@@ -63,6 +63,10 @@ def create_tables(db: sqlite_utils.Database) -> None:
                             "ident": str, "display": str, "confidence": float})
 
 
+def _count(db: sqlite_utils.Database, table: str) -> int:
+    return db.execute(f"select count(*) from [{table}]").fetchone()[0]
+
+
 class Writer:
     """Collects analyses and writes them in batches."""
 
@@ -182,25 +186,36 @@ class Writer:
         with self.db.conn, self._helper() as helper:
             clusters = None
             for name, stage in (("outlets", link.link_outlets), ("boilerplate", boilerplate.remove_repeats),
-                                ("copies", partial(copies.link_copies, memo=self.memo)),
+                                ("copies", partial(copies.link_article_copies, memo=self.memo)),
                                 ("entities", link.link_entities)):
-                self._stage(name, stage)
                 if name == "boilerplate" and helper is not None:
-                    # The quotes are final: their clusters are found in
-                    # another process while copies and entities are linked.
+                    # The quote clusters are found in another process while
+                    # the repeated lines, copies and entities are linked:
+                    # from the quotes as they are now (their outlets are
+                    # known), which are final unless the repeated-lines pass
+                    # drops a paragraph holding one (it keeps lines with
+                    # quotation marks): then they are found again.
+                    quotes_before = _count(self.db, "quotes")
                     clusters = quote_links.start_clusters(self.db, helper)
+                self._stage(name, stage)
+                if name == "boilerplate" and helper is not None and _count(self.db, "quotes") != quotes_before:
+                    clusters = quote_links.start_clusters(self.db, helper)
+            passages = partial(copies.link_shared_passages, memo=self.memo)
             if helper is None:
+                self._stage("copies", passages, checkpoint_=False)
                 self._stage("quotes", quote_links.link_quotes)
                 self._stage("stories", stories.link_stories)
                 self._fts()
             else:
                 # The stories are grouped in the other process as soon as
                 # the quote clusters are written (all they read), while the
-                # rest of the quotes' links and the full-text indexes are
-                # made here (they index nothing the stories change).
+                # rest of the quotes' links, the shared passages and the
+                # full-text indexes are made here (nothing the stories read
+                # or change).
                 self._stage("quotes", partial(quote_links.link_clusters, clusters=clusters))
                 groups = self._stage("stories", partial(stories.start_stories, executor=helper))
                 self._stage("quotes", quote_links.link_offsets_and_speakers, checkpoint_=False)
+                self._stage("copies", passages, checkpoint_=False)
                 self._fts()
                 self._stage("stories", partial(stories.link_stories, groups=groups), checkpoint_=False)
         self.db.execute(f"pragma user_version = {schema.SCHEMA_VERSION}")

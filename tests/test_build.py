@@ -173,6 +173,34 @@ def test_the_database_does_not_depend_on_the_workers(workers, tmp_path, site_db,
     assert dump(other) == dump(site_db)
 
 
+def test_quotes_dropped_with_repeated_lines_leave_the_clusters_as_one_process_finds_them(
+        tmp_path, site_db, seeds, monkeypatch):
+    """With 2 workers the quote clusters are found in the second process
+    while the repeated-lines pass runs, from the quotes as they were: when
+    that pass drops a paragraph holding a quote (here made to drop one
+    that is in a cluster), they are found again, and the database is the
+    one a build in one process gives."""
+    from ingest import boilerplate
+
+    (paragraph, quote), = rows(site_db, """
+        select q.paragraph, q.id from quote_cluster_members m join quotes q on q.id = m.quote
+        order by m.cluster, q.id limit 1""")
+    real = boilerplate.remove_repeats
+
+    def also_dropping_a_quoted_paragraph(db, *args, **kwargs):
+        moved = real(db, *args, **kwargs)
+        db.conn.execute("delete from quotes where paragraph = ?", [paragraph])
+        db.conn.execute("delete from paragraphs where id = ?", [paragraph])
+        return moved + 1
+
+    monkeypatch.setattr(boilerplate, "remove_repeats", also_dropping_a_quoted_paragraph)
+    two = dump(build(tmp_path, seeds, SAMPLE, name="two.db", args=("--workers", "2")))
+    one = dump(build(tmp_path, seeds, SAMPLE, name="one.db", args=("--workers", "0")))
+    assert two == one
+    assert quote not in {row[3] for row in two["quote_cluster_members"]}  # (rowid, id, cluster, quote, ...)
+    assert two["quote_cluster_members"] != dump(site_db)["quote_cluster_members"]
+
+
 def test_unreadable_and_odd_files_become_errors(tmp_path):
     corpus = tmp_path / "odd"
     corpus.mkdir()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,73 @@ def test_an_analysis_that_cannot_start_is_an_error_not_a_hang():
 
     with pytest.raises(ImportError, match="missing"):
         next(build_module._in_thread(cannot_start, 4, threading.Event()))
+
+
+# --- the warm-up ------------------------------------------------------------------------
+
+def logged(log: str, doc: RawDocument) -> Analysis:
+    """Writes which document ran in which process to `log`."""
+    with open(log, "a") as fh:
+        fh.write(f"{doc.key!r}\t{os.getpid()}\n")
+    return pid_of_worker(doc)
+
+
+def slow_warm_up(log: str, doc: RawDocument) -> Analysis:
+    """A warm-up that takes a minute (a model that loads slowly)."""
+    result = logged(log, doc)
+    if doc in supervise.WARM_UP:
+        time.sleep(60)
+    return result
+
+
+def _lines(log: Path) -> list[tuple[str, str]]:
+    return [tuple(line.split("\t")) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+@pytest.mark.timeout(120)
+def test_a_new_pool_loads_the_models_before_its_first_document(tmp_path):
+    """A pool's first worker analyses the warm-up pages as soon as the pool
+    starts, before any document is given to it (in a rebuild, the one new
+    page may be the last read: the models are loaded by then), and their
+    results are dropped."""
+    log = tmp_path / "calls.log"
+
+    def documents():
+        for _ in range(600):  # the first document only comes once the warm-up has run
+            if len(_lines(log)) >= len(supervise.WARM_UP):
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the pool did not warm up before its first document")
+        yield RawDocument(key="doc-0", path="doc-0", record=None, format="text", data=b"x")
+
+    results = list(supervise.analysed(documents(), 1, partial(logged, str(log))))
+    assert [r.source["id"] for r in results] == ["doc-0"]
+    calls = _lines(log)
+    assert [key for key, _ in calls] == [repr(d.key) for d in supervise.WARM_UP] + ["'doc-0'"]
+    assert len({pid for _, pid in calls}) == 1  # the worker that warmed up analysed it
+    assert int(calls[0][1]) != os.getpid()
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_warm_up_nothing_needs_is_not_waited_for(tmp_path, workers):
+    """No document to analyse (a rebuild where every page is reused): the
+    stage ends without waiting for the warm-up, and the worker still
+    loading its models is killed."""
+    log = tmp_path / "calls.log"
+
+    def no_documents():
+        for _ in range(600):
+            if _lines(log):
+                return  # the warm-up has begun; no document comes
+            time.sleep(0.1)
+        raise AssertionError("the pool did not warm up")
+        yield
+
+    started = time.monotonic()
+    assert list(supervise.analysed(no_documents(), workers, partial(slow_warm_up, str(log)))) == []
+    assert time.monotonic() - started < 40  # the warm-up alone takes 60 s
+    pids = {int(pid) for _, pid in _lines(log)}
+    assert len(pids) == 1 and os.getpid() not in pids
+    assert all(_gone(pid) for pid in pids)
