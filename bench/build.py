@@ -310,6 +310,33 @@ def measured(args: list[str]) -> dict:
     return result
 
 
+def check_kept(keep: Path, results: dict, sizes: list[int], workers: list[int]) -> None:
+    """Each configuration to measure again has its kept database, and its
+    kept analyses are this code's (else every document would be analysed
+    again: hours at 12,000)."""
+    import sqlite3
+
+    from ingest import cache
+
+    version = cache.version_key(True)
+    for n, w in sorted(results):
+        if n not in sizes or w not in workers:
+            continue
+        folder = keep / str(n)
+        analyses = folder / f".build-{w}.db.analyses"
+        if not (folder / f"build-{w}.db").exists() or not analyses.exists():
+            raise SystemExit(f"{folder}: no kept build-{w}.db and its analyses")
+        conn = sqlite3.connect(analyses)
+        try:
+            kept = conn.execute("select count(*) from analyses where version = ?", [version]).fetchone()[0]
+            articles = sqlite3.connect(folder / f"build-{w}.db").execute("select count(*) from articles").fetchone()[0]
+        finally:
+            conn.close()
+        if kept < articles - REBUILDS:
+            raise SystemExit(f"{analyses}: {kept} analyses of this code's version for {articles} articles: "
+                             "the per-document code changed since they were kept; a full run is needed")
+
+
 def measure_rebuilds(folder: Path, n: int, w: int, added: list[Path]) -> dict:
     """REBUILDS rebuilds of the build in `folder`, each with one more seeds
     page (the machine is noisy): the median, with all the times."""
@@ -319,7 +346,9 @@ def measure_rebuilds(folder: Path, n: int, w: int, added: list[Path]) -> dict:
     path = folder / f"allsides-{n}.jsonl"
     analyses = folder / f".build-{w}.db.analyses"
     # The seeds pages must be new to the first rebuild (a kept run's
-    # analyses may hold them); a file with the same bytes is the same document.
+    # analyses may hold them); a file with the same bytes is the same
+    # document. (Their texts' band keys for the copies pass may stay
+    # kept: a few milliseconds of MinHash.)
     digests = [hashlib.sha256(p.read_bytes()).hexdigest() for p in added]
     conn = sqlite3.connect(analyses)
     with conn:
@@ -500,8 +529,9 @@ def main(argv=None):
         results = {(r["articles"], r["workers"]): r for r in json.loads(args.json.read_text())}
         print(f"resuming: {sorted(results)} already measured in {args.json}", file=sys.stderr)
     if args.rebuilds_again:
-        if not (args.json and args.keep):
+        if not (args.json and args.keep and args.json.exists()):
             parser.error("--rebuilds-again needs --json and --keep of an earlier run")
+        check_kept(args.keep, results, sizes, workers)
         for (n, w) in sorted(results):
             if n in sizes and w in workers:
                 results[n, w]["rebuild"] = measure_rebuilds(args.keep / str(n), n, w, added)

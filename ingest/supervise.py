@@ -274,7 +274,11 @@ def _in_pool(docs: Iterable[RawDocument], workers: int, work: Work,
         (the others start with the documents)."""
         nonlocal warming
         fresh = _new_pool(workers)
-        warming = fresh.submit(_warm_up, work)
+        try:
+            warming = fresh.submit(_warm_up, work)
+        except BaseException:
+            _stop(fresh, kill=True)
+            raise
         return fresh
 
     pool = new_pool()
@@ -299,14 +303,17 @@ def _in_pool(docs: Iterable[RawDocument], workers: int, work: Work,
                 if exhausted:
                     return
                 # The pool has had its share of documents: fresh workers
-                # for the next ones.
-                _stop(pool, kill=False)
+                # for the next ones (a warm-up still going is not waited for).
+                _stop(pool, kill=not warming.done())
                 pool, given = new_pool(), 0
                 continue
             if not broken:
                 doc, future = in_flight[0]
+                # While the pool warms up, the document may be waiting for
+                # its worker: the warm-up's time is not taken from its limit.
+                limit = time_limit(doc) + (BASE_SECONDS if not warming.done() else 0.0)
                 try:
-                    result = _result(future, time_limit(doc), stop)
+                    result = _result(future, limit, stop)
                 except BrokenProcessPool:
                     broken = True
                 except TimeoutError:

@@ -63,8 +63,10 @@ def create_tables(db: sqlite_utils.Database) -> None:
                             "ident": str, "display": str, "confidence": float})
 
 
-def _count(db: sqlite_utils.Database, table: str) -> int:
-    return db.execute(f"select count(*) from [{table}]").fetchone()[0]
+def _rows_of(db: sqlite_utils.Database, table: str) -> tuple[int, int]:
+    """Which rows a table holds, in short: rows removed, or removed and
+    others added, change it (new rows get new rowids)."""
+    return tuple(db.execute(f"select count(*), coalesce(sum(rowid), 0) from [{table}]").fetchone())
 
 
 class Writer:
@@ -195,10 +197,12 @@ class Writer:
                     # known), which are final unless the repeated-lines pass
                     # drops a paragraph holding one (it keeps lines with
                     # quotation marks): then they are found again.
-                    quotes_before = _count(self.db, "quotes")
+                    quotes_before = _rows_of(self.db, "quotes")
                     clusters = quote_links.start_clusters(self.db, helper)
                 self._stage(name, stage)
-                if name == "boilerplate" and helper is not None and _count(self.db, "quotes") != quotes_before:
+                if name == "boilerplate" and helper is not None and _rows_of(self.db, "quotes") != quotes_before:
+                    # (queued behind the first finding, which runs to its end:
+                    # slower than not guessing, and rare)
                     clusters = quote_links.start_clusters(self.db, helper)
             passages = partial(copies.link_shared_passages, memo=self.memo)
             if helper is None:

@@ -206,3 +206,30 @@ def test_a_warm_up_nothing_needs_is_not_waited_for(tmp_path, workers):
     pids = {int(pid) for _, pid in _lines(log)}
     assert len(pids) == 1 and os.getpid() not in pids
     assert all(_gone(pid) for pid in pids)
+
+
+@pytest.mark.timeout(120)
+def test_replacing_workers_does_not_wait_for_a_slow_warm_up(tmp_path, monkeypatch):
+    """Two workers, one still loading its models: the other analyses the
+    documents, and when the pool has had its share it is replaced without
+    waiting for the warm-up."""
+    monkeypatch.setattr(supervise, "DOCUMENTS_PER_WORKER", 1)
+    log = tmp_path / "calls.log"
+    docs = [RawDocument(key=f"doc-{i}", path=f"doc-{i}", record=None, format="text", data=b"x") for i in range(4)]
+    started = time.monotonic()
+    results = list(supervise.analysed(docs, 2, partial(slow_warm_up, str(log))))
+    assert [r.source["id"] for r in results] == [d.key for d in docs]
+    assert time.monotonic() - started < 40  # one warm-up alone takes 60 s
+
+
+@pytest.mark.timeout(120)
+def test_the_warm_up_pages_load_what_the_analysis_needs():
+    """The warm-up runs the whole analysis: both pages are articles, and the
+    text page has a quote and names (so spaCy and the quote finder load)."""
+    from ingest.analyse import analyse
+
+    text, html = (analyse(doc, nlp=True) for doc in supervise.WARM_UP)
+    for analysis in (text, html):
+        assert analysis.article is not None and not analysis.errors, analysis.errors
+    assert text.quotes and text.mentions
+    assert {doc.format for doc in supervise.WARM_UP} == {"text", "html"}
