@@ -430,6 +430,9 @@ def tables(results: dict[tuple[int, int], dict]) -> str:
             " (≥ 0.70)"))
         targets.append(per_size(w, "the same by CPU seconds per article (whatever the load)", lambda r: _ratio(
             r["spacy"]["cpu_seconds"] / r["spacy"]["articles"], r["build"]["cpu_seconds"] / r["build"]["articles"])))
+        targets.append(per_size(w, "one file added ÷ full build", lambda r: (
+            f"{r['rebuild']['seconds'] / r['build']['seconds']:.3f}" if r.get("rebuild") else "pending"),
+            " (≤ 0.05 at 12,000)"))
     if 1 in workers and 2 in workers:
         def two_over_one(value) -> str:
             return " | ".join(_ratio(value(results[n, 2]) if (n, 2) in results else None,
@@ -463,10 +466,13 @@ def tables(results: dict[tuple[int, int], dict]) -> str:
             continue
         passes = sorted(((k, v) for k, v in re_["timings"].items() if k != "documents"), key=lambda kv: -kv[1])[:4]
         documents = re_["timings"].get("documents")  # (not measured before Writer.timings had it)
+        again = " †" if re_.get("measured_again") else ""
         incremental.append(
-            f"| {n:,} | {w} | {b['seconds']:,.1f} | {re_['seconds']:,.1f} | {re_['reused']:,} | {re_['analysed']:,} "
+            f"| {n:,} | {w} | {b['seconds']:,.1f} | {re_['seconds']:,.1f}{again} | {re_['reused']:,} | {re_['analysed']:,} "
             f"| **{re_['seconds'] / b['seconds']:.3f}** | {b['peak_bytes'] / 1e6:,.0f} / {re_['peak_bytes'] / 1e6:,.0f} "
             f"| {'-' if documents is None else f'{documents:.1f}'} | " + ", ".join(f"{k} {v:.1f}" for k, v in passes) + " |")
+    again_at = {r["rebuild"]["measured_again"] for r in results.values()
+                if r.get("rebuild") and r["rebuild"].get("measured_again")}
     memory = []
     for w in workers:
         small, large = results.get((3000, w)), results.get((12000, w))
@@ -486,6 +492,8 @@ def tables(results: dict[tuple[int, int], dict]) -> str:
         f"{REBUILDS} rebuilds, each adding the next seeds page), its analyses kept "
         "beside the database (target ≤ 0.05 of the full build):", "",
         *incremental, "",
+        *(["† measured again later, with the code of that time, on the database and analyses the full build "
+           f"kept (bench/build.py --rebuilds-again): {', '.join(sorted(again_at))}.", ""] if again_at else []),
         "Targets:", "",
         *targets, "",
         "Peak memory at 12,000 ÷ at 3,000 articles (≤ 1.2): " + "; ".join(memory),
