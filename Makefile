@@ -9,7 +9,7 @@ SAMPLE := data/sample
 HOST ?= 127.0.0.1
 PORT ?= 8001
 
-.PHONY: install browser run build-sample serve test lock clean
+.PHONY: install browser run build-sample serve test screenshots lock clean
 
 install: $(VENV)/.installed
 
@@ -39,6 +39,11 @@ browser:
 
 test: install browser
 	$(BIN)/python -m pytest
+
+# The main pages' screenshots, into docs/screenshots (a test run writes
+# them to a temporary folder).
+screenshots: install browser
+	PRESS_ATLAS_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py -k main_page
 
 # Re-pin the whole tree from pyproject.toml's pins (runtime, test and bench).
 lock:

@@ -18,6 +18,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import zlib
@@ -33,7 +34,12 @@ CHROMIUM = Path("/usr/bin/chromium")
 # probes) fail on a closed network and some end up as console noise.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOTS = REPO / "docs" / "screenshots"
+# Where the main pages' screenshots go: docs/screenshots with `make
+# screenshots` (PRESS_ATLAS_SCREENSHOTS=docs/screenshots), else a temporary
+# folder, so that a test run leaves the repository as it was (JPEG bytes
+# differ from run to run).
+SCREENSHOTS = REPO / os.environ.get("PRESS_ATLAS_SCREENSHOTS",
+                                    str(Path(tempfile.gettempdir()) / "press-atlas-screenshots"))
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 

@@ -4,7 +4,8 @@ One server on the seeds and the sample (the site's real data), one on a
 hostile corpus. Every page visited must load with no console error, no
 failed request to our server and no dialog; the main pages pass axe-core
 with no serious or critical violation, fit a 375 px phone and are
-screenshotted at both widths into docs/screenshots/.
+screenshotted at both widths (into docs/screenshots/ with `make
+screenshots`, else a temporary folder).
 """
 
 from __future__ import annotations
