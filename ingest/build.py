@@ -108,7 +108,7 @@ def _reusing(docs: Iterable[RawDocument], workers: int, nlp: bool,
             yield doc
 
     if workers >= 1:
-        results = _in_thread(lambda stop: _analysed(feed(), workers, nlp, stop), window, awaiting)
+        results = _InThread(lambda stop: _analysed(feed(), workers, nlp, stop), window, awaiting)
     else:
         results = _analysed(feed(), workers, nlp)
     try:
@@ -138,64 +138,79 @@ PAD = RawDocument("\0press-atlas padding", "", None, "text", b"", error="padding
 PAD_AFTER_SECONDS = 0.05
 
 
-def _in_thread(make: Callable[[threading.Event], Iterator[Analysis]], size: int,
-               awaiting: threading.Event) -> Iterator[Analysis]:
-    """The iterator `make(stop)` returns, run in a thread, its results
-    (less those of PAD) passed on through a queue of `size`; `awaiting` is
-    set while the caller waits for one. Closing this generator sets `stop`,
-    which ends the thread's iterator at once (and kills its worker
+class _InThread:
+    """The iterator `make(stop)` returns, run in a thread started at once
+    (so that worker processes start and warm up while the caller reads),
+    its results (less those of PAD) passed on through a queue of `size`;
+    `awaiting` is set while the caller waits for one. Closing it sets
+    `stop`, which ends the thread's iterator at once (and kills its worker
     processes) even while it waits for a worker."""
-    results: queue.Queue = queue.Queue(size)
-    stop = threading.Event()
-    end = object()
 
-    def put(item) -> bool:
-        while not stop.is_set():
+    _END = object()
+
+    def __init__(self, make: Callable[[threading.Event], Iterator[Analysis]], size: int,
+                 awaiting: threading.Event):
+        self._results: queue.Queue = queue.Queue(size)
+        self._stop = threading.Event()
+        self._awaiting = awaiting
+        self._finished = self._closed = False
+        self._thread = threading.Thread(target=self._pump, args=(make,), name="press-atlas analysis", daemon=True)
+        self._thread.start()
+
+    def _put(self, item) -> bool:
+        while not self._stop.is_set():
             try:
-                results.put(item, timeout=0.2)
+                self._results.put(item, timeout=0.2)
                 return True
             except queue.Full:
                 continue
         return False
 
-    def pump() -> None:
+    def _pump(self, make) -> None:
         iterator = None
         try:
-            iterator = make(stop)
+            iterator = make(self._stop)
             for analysis in iterator:
                 if analysis.source["path"] == PAD.key:
                     continue
-                if not put(("ok", analysis)):
+                if not self._put(("ok", analysis)):
                     break
             else:
-                put(("ok", end))
+                self._put(("ok", self._END))
         except BaseException as exc:  # noqa: BLE001 - passed on to the consuming thread
-            put(("error", exc))
+            self._put(("error", exc))
         finally:
             if iterator is not None:
                 iterator.close()
 
-    thread = threading.Thread(target=pump, name="press-atlas analysis", daemon=True)
-    thread.start()
-    finished = False
-    try:
-        while True:
-            awaiting.set()
-            try:
-                kind, item = results.get()
-            finally:
-                awaiting.clear()
-            if kind == "error":
-                raise item
-            if item is end:
-                finished = True
-                return
-            yield item
-    finally:
-        stop.set()
+    def __iter__(self) -> "_InThread":
+        return self
+
+    def __next__(self) -> Analysis:
+        if self._closed:
+            raise StopIteration
+        self._awaiting.set()
+        try:
+            kind, item = self._results.get()
+        finally:
+            self._awaiting.clear()
+        if kind == "error":
+            self.close()
+            raise item
+        if item is self._END:
+            self._finished = True
+            self.close()
+            raise StopIteration
+        return item
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._stop.set()
         # On the way out of a failed build, the documents still in flight
         # are not waited for long: the process is ending anyway.
-        thread.join(None if finished else 10)
+        self._thread.join(None if self._finished else 10)
 
 
 def build(

@@ -26,9 +26,10 @@ def link_quotes(db, clusters: Callable[[], list[quote_clusters.Cluster]] | None 
 
 def link_clusters(db, clusters: Callable[[], list[quote_clusters.Cluster]] | None = None) -> None:
     """The clusters alone: all that the stories read of the quotes (with a
-    second process, the build then starts grouping stories there and does
-    `link_offsets_and_speakers` meanwhile). The two change different
-    columns and read nothing the other writes."""
+    second process, the build does `link_offsets_and_speakers` while the
+    clusters are found there, and starts grouping the stories there once
+    they are written). The two change different columns and read nothing
+    the other writes."""
     if db.execute("select 1 from quotes limit 1").fetchone():
         _clusters(db, clusters() if clusters else None)
 

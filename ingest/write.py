@@ -211,14 +211,14 @@ class Writer:
                 self._stage("stories", stories.link_stories)
                 self._fts()
             else:
-                # The stories are grouped in the other process as soon as
-                # the quote clusters are written (all they read), while the
-                # rest of the quotes' links, the shared passages and the
-                # full-text indexes are made here (nothing the stories read
-                # or change).
-                self._stage("quotes", partial(quote_links.link_clusters, clusters=clusters))
+                # The quotes' offsets and speakers while the other process
+                # may still be on the clusters; the stories are grouped
+                # there as soon as the clusters are written (all they
+                # read), while the shared passages and the full-text
+                # indexes are made here (nothing the stories read or change).
+                self._stage("quotes", quote_links.link_offsets_and_speakers)
+                self._stage("quotes", partial(quote_links.link_clusters, clusters=clusters), checkpoint_=False)
                 groups = self._stage("stories", partial(stories.start_stories, executor=helper))
-                self._stage("quotes", quote_links.link_offsets_and_speakers, checkpoint_=False)
                 self._stage("copies", passages, checkpoint_=False)
                 self._fts()
                 self._stage("stories", partial(stories.link_stories, groups=groups), checkpoint_=False)

@@ -135,12 +135,12 @@ def test_an_analysis_that_cannot_start_is_an_error_not_a_hang():
         raise ImportError("a module the analysis needs is missing")
 
     with pytest.raises(ImportError, match="missing"):
-        next(build_module._in_thread(cannot_start, 4, threading.Event()))
+        next(build_module._InThread(cannot_start, 4, threading.Event()))
 
 
 # --- the warm-up ------------------------------------------------------------------------
 
-def logged(log: str, doc: RawDocument) -> Analysis:
+def logged(log: str, doc: RawDocument, nlp: bool = True) -> Analysis:
     """Writes which document ran in which process to `log`."""
     with open(log, "a") as fh:
         fh.write(f"{doc.key!r}\t{os.getpid()}\n")
@@ -233,3 +233,32 @@ def test_the_warm_up_pages_load_what_the_analysis_needs():
         assert analysis.article is not None and not analysis.errors, analysis.errors
     assert text.quotes and text.mentions
     assert {doc.format for doc in supervise.WARM_UP} == {"text", "html"}
+
+
+@pytest.mark.timeout(120)
+def test_a_rebuild_warms_its_worker_up_while_it_reads_reused_documents(tmp_path, monkeypatch):
+    """The analysis stage starts with the build, not with the first
+    document to analyse: when the one new page comes after reused ones,
+    its worker has loaded the models by then."""
+    log = tmp_path / "calls.log"
+    monkeypatch.setattr(build_module, "analyse", partial(logged, str(log)))
+
+    class Kept:
+        def lookup(self, doc: RawDocument) -> Analysis | None:
+            return None if doc.key == "new" else pid_of_worker(doc)
+
+    def documents():
+        for i in range(3):
+            yield RawDocument(key=f"kept-{i}", path=f"kept-{i}", record=None, format="text", data=b"x")
+        for _ in range(600):
+            if len(_lines(log)) >= len(supervise.WARM_UP):
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("no worker warmed up while reused documents were read")
+        yield RawDocument(key="new", path="new", record=None, format="text", data=b"y")
+
+    stage = build_module._reusing(documents(), 1, False, Kept())
+    assert [(a.source["id"], reused) for a, reused in stage] == [
+        ("kept-0", True), ("kept-1", True), ("kept-2", True), ("new", False)]
+    assert [key for key, _ in _lines(log)] == [repr(d.key) for d in supervise.WARM_UP] + ["'new'"]
