@@ -12,8 +12,9 @@ time limit that grows with its size, and:
   analysed again, and results still come in input order. Only the
   document at fault is lost, and it is named. Workers are also replaced
   after their share of documents, so the workers' memory stays flat
-  however long the corpus. A stop event (the build ending) ends the wait
-  for a worker at once and kills the workers.
+  however long the corpus. A new pool's first worker loads the models at
+  once (WARM_UP), while the build reads. A stop event (the build ending)
+  ends the wait for a worker at once and kills the workers.
 - in the build's own process (`--workers 0`: no process to start, for a
   handful of documents or a debugger), an overrun (in processor time) is
   stopped by a signal to the main thread (so only there: called from
