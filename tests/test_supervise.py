@@ -159,6 +159,15 @@ def _lines(log: Path) -> list[tuple[str, str]]:
     return [tuple(line.split("\t")) for line in log.read_text().splitlines()] if log.exists() else []
 
 
+def _warmed_up(log: Path) -> bool:
+    """Have the warm-up pages been analysed (waiting up to a minute)?"""
+    for _ in range(600):
+        if len(_lines(log)) >= len(supervise.WARM_UP):
+            return True
+        time.sleep(0.1)
+    return False
+
+
 @pytest.mark.timeout(120)
 def test_a_new_pool_loads_the_models_before_its_first_document(tmp_path):
     """A pool's first worker analyses the warm-up pages as soon as the pool
@@ -168,11 +177,7 @@ def test_a_new_pool_loads_the_models_before_its_first_document(tmp_path):
     log = tmp_path / "calls.log"
 
     def documents():
-        for _ in range(600):  # the first document only comes once the warm-up has run
-            if len(_lines(log)) >= len(supervise.WARM_UP):
-                break
-            time.sleep(0.1)
-        else:
+        if not _warmed_up(log):  # the first document only comes once the warm-up has run
             raise AssertionError("the pool did not warm up before its first document")
         yield RawDocument(key="doc-0", path="doc-0", record=None, format="text", data=b"x")
 
@@ -250,11 +255,7 @@ def test_a_rebuild_warms_its_worker_up_while_it_reads_reused_documents(tmp_path,
     def documents():
         for i in range(3):
             yield RawDocument(key=f"kept-{i}", path=f"kept-{i}", record=None, format="text", data=b"x")
-        for _ in range(600):
-            if len(_lines(log)) >= len(supervise.WARM_UP):
-                break
-            time.sleep(0.1)
-        else:
+        if not _warmed_up(log):
             raise AssertionError("no worker warmed up while reused documents were read")
         yield RawDocument(key="new", path="new", record=None, format="text", data=b"y")
 
