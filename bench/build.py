@@ -91,6 +91,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from contextlib import closing
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -326,12 +327,9 @@ def check_kept(keep: Path, results: dict, sizes: list[int], workers: list[int]) 
         analyses = folder / f".build-{w}.db.analyses"
         if not (folder / f"build-{w}.db").exists() or not analyses.exists():
             raise SystemExit(f"{folder}: no kept build-{w}.db and its analyses")
-        conn = sqlite3.connect(analyses)
-        try:
+        with closing(sqlite3.connect(analyses)) as conn, closing(sqlite3.connect(folder / f"build-{w}.db")) as db:
             kept = conn.execute("select count(*) from analyses where version = ?", [version]).fetchone()[0]
-            articles = sqlite3.connect(folder / f"build-{w}.db").execute("select count(*) from articles").fetchone()[0]
-        finally:
-            conn.close()
+            articles = db.execute("select count(*) from articles").fetchone()[0]
         if kept < articles - REBUILDS:
             raise SystemExit(f"{analyses}: {kept} analyses of this code's version for {articles} articles: "
                              "the per-document code changed since they were kept; a full run is needed")
@@ -546,9 +544,7 @@ def main(argv=None):
                 results[n, w]["rebuild"]["measured_again"] = time.strftime("%Y-%m-%d %H:%M")
                 args.json.write_text(json.dumps(list(results.values()), indent=1))
     with tempfile.TemporaryDirectory(prefix="press-atlas-bench-") as tmp:
-        for n in sizes:
-            if args.rebuilds_again:
-                break
+        for n in [] if args.rebuilds_again else sizes:
             if all((n, w) in results for w in workers):
                 continue
             folder = Path(tmp) / str(n)
