@@ -9,7 +9,7 @@ timed. For each size, and for each worker count W, two configurations run,
 each in a process of its own (so that its peak memory is its own), in this
 order: spaCy alone with W processes, then the build with W workers.
 
-- **spaCy alone**, the reference for the limit: `ingest.nlp.load()` (the
+- **spaCy alone**, the reference for the limit: `ingest.document.nlp.load()` (the
   configured model with its whole pipeline, as the quote stage uses it),
   `nlp.pipe` over the N records' `text` field in batches of 32 articles
   (the model's default, 256 whole articles, only costs memory: 1.9 GB at
@@ -110,13 +110,13 @@ REBUILDS = 3  # "one file added", each time with one more seeds page; the median
 # --- one configuration, in its own process -------------------------------------------------
 
 def _load_model() -> None:
-    from ingest import nlp as nlpmod
+    from ingest.document import nlp as nlpmod
 
     nlpmod.load()
 
 
 def _parse_chunk(texts: list[str]) -> int:
-    from ingest import nlp as nlpmod
+    from ingest.document import nlp as nlpmod
 
     return sum(len(doc) for doc in nlpmod.load().pipe(texts, batch_size=SPACY_CHUNK))
 
@@ -141,7 +141,7 @@ def run_spacy(path: Path, workers: int) -> dict:
 def run_build(path: Path, workers: int, folder: Path) -> dict:
     """`ingest.build.build` with its reader and writer instrumented."""
     from ingest import build as buildmod
-    from ingest.write import Writer
+    from ingest.store.writer import Writer
 
     read_sources = buildmod.read_sources
     read_seconds = 0.0
@@ -317,7 +317,7 @@ def check_kept(keep: Path, results: dict, sizes: list[int], workers: list[int]) 
     again: hours at 12,000)."""
     import sqlite3
 
-    from ingest import cache
+    from ingest.store import cache
 
     version = cache.version_key(True)
     for n, w in sorted(results):

@@ -4,8 +4,8 @@
 
 1. Recognition on ../shared/bench/ner (CoNLL++ test, WikiGold): entity-level
    precision/recall/F1 per type (exact span and type), for the plain model
-   (`ingest.nlp.load()`: the configured spaCy model with its whole pipeline,
-   as shipped) and for ours (`ingest.entities.recognise`, one call per
+   (`ingest.document.nlp.load()`: the configured spaCy model with its whole pipeline,
+   as shipped) and for ours (`ingest.document.entities.recognise`, one call per
    benchmark document, sentences as paragraphs), with words per second for
    each (best of --repeat timed runs of this one process, the runs of the
    systems interleaved so that load from other processes falls on all of
@@ -53,9 +53,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from ingest import entities, extract  # noqa: E402
-from ingest import gazetteer as gaz  # noqa: E402
-from ingest import nlp as nlpmod  # noqa: E402
+from ingest.document import entities, extract  # noqa: E402
+from ingest.document import gazetteer as gaz  # noqa: E402
+from ingest.document import nlp as nlpmod  # noqa: E402
 
 TYPES = ("PER", "LOC", "ORG", "MISC")
 PLAIN_MAP = {

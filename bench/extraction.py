@@ -30,7 +30,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from aeb_metric import aggregate, score_page  # noqa: E402
 
-from ingest import extract, metadata  # noqa: E402
+from ingest.document import extract, metadata  # noqa: E402
 
 
 def ours_html(html: str) -> str:

@@ -69,7 +69,7 @@ def _descendants_peak(stop: threading.Event, found: list[int]) -> None:
 def one_build(corpus: Path, db: Path, workers: int, nlp: bool) -> dict:
     """Runs in its own process: one build, timed, with its peak memory."""
     from ingest.build import build
-    from ingest.cache import cache_path_for
+    from ingest.store.cache import cache_path_for
 
     stop, worker_peaks = threading.Event(), [0]
     sampler = threading.Thread(target=_descendants_peak, args=(stop, worker_peaks), daemon=True)

@@ -5,7 +5,7 @@
 Each page of ../shared/bench/aeb/text is split into lines the way the text
 path splits them; a line is "article" when at least half of its 4-gram
 shingles are in the gold body. A gradient-boosted tree model (scikit-learn)
-learns article vs not from ingest.clean's features. The script prints the
+learns article vs not from ingest.document.clean's features. The script prints the
 cross-validated line accuracy, then trains on every page and writes
 ingest/models/text_lines.json, which the text path reads at run time (no
 scikit-learn needed there).
@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from aeb_metric import shingles, tokens  # noqa: E402
 
-from ingest import clean, extract  # noqa: E402
+from ingest.document import clean, extract  # noqa: E402
 
 PARAMS = {"n_estimators": 250, "max_depth": 4, "learning_rate": 0.1, "subsample": 0.8, "random_state": 0}
 K = 5

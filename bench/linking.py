@@ -3,7 +3,7 @@
     .venv/bin/python bench/linking.py [--shared ../shared] [--part stories|copies|scaling|all]
 
 Stories: B-cubed precision, recall and F1 against the benchmark's EventId on
-../shared/bench/giveme5w1h, for ingest.stories and for a baseline (TF-IDF
+../shared/bench/giveme5w1h, for ingest.corpus.stories and for a baseline (TF-IDF
 cosine with single-link clustering at its best threshold, which flatters it).
 Copies: the whole-article copies and shared passages found among the seeds
 and in allsides, with a sample to check by hand.
@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from ingest import stories  # noqa: E402
+from ingest.corpus import stories  # noqa: E402
 from measure import allsides_slice, peak_rss, peak_rss_reset  # noqa: E402
 
 
@@ -184,9 +184,9 @@ def tune(shared: Path, db: Path | None = None) -> None:
 def _build(sources: list[Path], db: Path):
     """The per-document stage, untimed, then the linking stage under a
     clock. Returns (timings, peak resident bytes during linking)."""
-    from ingest.analyse import analyse
-    from ingest.read import ReadStats, read_sources
-    from ingest.write import Writer
+    from ingest.document.analyse import analyse
+    from ingest.document.read import ReadStats, read_sources
+    from ingest.store.writer import Writer
 
     writer = Writer(db)
     for doc in read_sources([str(s) for s in sources], ReadStats()):

@@ -3,16 +3,16 @@
     .venv/bin/python bench/quote_model.py [--shared ../shared] [--folds 5] [--no-write]
 
 On the PolNeAR *train* split only (dev is never read): the articles'
-quotes are extracted with the rules alone (`ingest.quotes._analyse(...,
+quotes are extracted with the rules alone (`ingest.document.quotes._analyse(...,
 rank=False)`), matched to the gold quoted segments the way bench/quotes.py
 matches them, and every candidate speaker of a matched quote
-(`ingest.quotes.speaker_candidates`) is labelled by whether it overlaps the
+(`ingest.document.quotes.speaker_candidates`) is labelled by whether it overlaps the
 gold source span. Quotes whose gold source is among none of their
 candidates are left out. A gradient-boosted classifier scores candidates;
 the ranker keeps each quote's best-scoring one. The script prints, by
 article-grouped k-fold cross-validation on train, how often the top
 candidate is a gold source (rules vs ranker), then fits on all of train
-and writes the model as JSON for `ingest.clean.TreeEnsemble`.
+and writes the model as JSON for `ingest.document.clean.TreeEnsemble`.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/quotes.py [--shared ../shared] [--split dev|train] [--limit N]
 
-Methods, same spaCy model (ingest.nlp.load()), same articles, same run:
-- press-atlas `ingest.quotes.extract_quotes` on the article's paragraphs
+Methods, same spaCy model (ingest.document.nlp.load()), same articles, same run:
+- press-atlas `ingest.document.quotes.extract_quotes` on the article's paragraphs
   (it parses only the paragraphs it needs; speakers re-chosen by its
   learned ranker, trained on train only by bench/quote_model.py);
 - textacy 0.13 `direct_quotations`, applied paragraph by paragraph (each
@@ -17,7 +17,7 @@ decreasing overlap). Quote P/R/F1 from the matches. On matched quotes the
 speaker is correct when the predicted speaker span overlaps a gold source
 span, or when the two mentions resolve to the same person: both the
 predicted and the gold mention are resolved by the same resolver
-(`ingest.quotes.resolve_mentions`, for textacy's speakers as for ours) and
+(`ingest.document.quotes.resolve_mentions`, for textacy's speakers as for ours) and
 compared by surname. A gold quote with no source is right only with no
 predicted speaker. Quote+speaker F1 counts a match only when its speaker is
 correct. Speed is articles per CPU-second of this
@@ -38,8 +38,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from ingest import nlp as nlp_module  # noqa: E402
-from ingest.quotes import extract_quotes, resolve_mentions  # noqa: E402
+from ingest.document import nlp as nlp_module  # noqa: E402
+from ingest.document.quotes import extract_quotes, resolve_mentions  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .analyse import Analysis, analyse
-from .cache import AnalysisCache, cache_path_for
-from .read import RawDocument, ReadStats, discover, read_sources
-from .write import Writer, checkpoint, temp_path_for
+from .document.analyse import Analysis, analyse
+from .store.cache import AnalysisCache, cache_path_for
+from .document.read import RawDocument, ReadStats, discover, read_sources
+from .store.writer import Writer, checkpoint, temp_path_for
 
 
 @dataclass

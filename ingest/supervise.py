@@ -35,8 +35,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from typing import Callable, Iterable, Iterator
 
-from .analyse import Analysis, analyse
-from .read import RawDocument
+from .document.analyse import Analysis, analyse
+from .document.read import RawDocument
 
 # A document's time limit: generous, since a worker's first document also
 # loads the models, and a loaded machine runs slow; a news page takes

@@ -21,7 +21,7 @@ from urllib.parse import unquote
 from datasette import Response, hookimpl
 from markupsafe import Markup
 
-from ingest.quote_clusters import word_diff
+from ingest.corpus.quote_clusters import word_diff
 from ingest.site import DATABASE_NAME as DATABASE
 from ingest.site import PAGE_PREFIXES, page_path
 

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from ingest.cli import cli
-from ingest.read import format_of
+from ingest.document.read import format_of
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

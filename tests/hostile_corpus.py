@@ -460,14 +460,14 @@ RAISE = "This line makes the analysis raise an exception."
 
 
 def analyse_or_misbehave(doc, nlp: bool = True):
-    """`ingest.analyse.analyse`, except on documents holding one of the lines
+    """`ingest.document.analyse.analyse`, except on documents holding one of the lines
     above: those die of a real segmentation fault, spin in catastrophic
     regex backtracking (the classic way a parser hangs), or raise. A
     module-level function, so worker processes can import it."""
     import ctypes
     import re
 
-    from ingest.analyse import analyse
+    from ingest.document.analyse import analyse
 
     if CRASH.encode() in doc.data:
         ctypes.string_at(0)  # reads address 0: SIGSEGV

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SAMPLE, build
-from ingest.cache import cache_path_for
-from ingest.write import PAUSE_ENV, STAGES
+from ingest.store.cache import cache_path_for
+from ingest.store.writer import PAUSE_ENV, STAGES
 from test_build import dump
 
 pytestmark = pytest.mark.timeout(300)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import build, rows
-from ingest.boilerplate import drop_markdown_blocks, line_key, markdown_block_text
+from ingest.corpus.boilerplate import drop_markdown_blocks, line_key, markdown_block_text
 
 FURNITURE = ("Our reporting on the coast is paid for by readers like you, and it stays free "
              "to read because of them.")

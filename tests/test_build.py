@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SAMPLE, build, expected_documents, rows
-from ingest import write
+from ingest.store import writer as write
 from ingest.cli import cli
-from ingest.schema import TABLES
+from ingest.store.schema import TABLES
 
 
 def accounted(db) -> dict[str, str]:
@@ -180,7 +180,7 @@ def test_quotes_dropped_with_repeated_lines_leave_the_clusters_as_one_process_fi
     that pass drops a paragraph holding a quote (here made to drop one
     that is in a cluster), they are found again, and the database is the
     one a build in one process gives."""
-    from ingest import boilerplate
+    from ingest.corpus import boilerplate
 
     (paragraph, quote), = rows(site_db, """
         select q.paragraph, q.id from quote_cluster_members m join quotes q on q.id = m.quote
@@ -256,7 +256,7 @@ def test_pathological_text_is_linear(tmp_path):
 
 
 def test_oversized_documents_are_refused_with_a_reason(tmp_path, monkeypatch):
-    from ingest import read
+    from ingest.document import read
 
     monkeypatch.setattr(read, "MAX_DOCUMENT_BYTES", 10_000)
     corpus = tmp_path / "big"
@@ -296,7 +296,7 @@ def test_json_lines_encodings_and_empty_files(tmp_path):
 
 
 def test_outlets_in_other_scripts_stay_apart():
-    from ingest.link import resolve_outlets
+    from ingest.corpus.outlets import resolve_outlets
 
     claims = {("Новая газета", "novayagazeta.ru"): 1, ("Коммерсантъ", None): 1, ("朝日新聞", None): 1,
               ("Ελληνική Εφημερίδα", None): 1, ("The Independent", None): 2, (None, "independent.co.uk"): 1}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import rows
-from ingest import clean, extract
+from ingest.document import clean, extract
 
 # (seed, kind, a line that must go, a line of the article that must stay)
 FURNITURE = [

@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 
 from conftest import rows
-from ingest import copies, metadata
+from ingest.corpus import copies
+from ingest.document import metadata
 
 
 def _by_path(db) -> dict[str, dict]:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, shared_path
-from ingest import analyse, entities, extract, quotes
-from ingest import gazetteer as gaz
+from ingest.document import analyse, entities, extract, quotes
+from ingest.document import gazetteer as gaz
 
 FIXTURE = REPO / "bench" / "fixtures" / "name_variants.json"
 
@@ -514,7 +514,7 @@ def test_shared_parses_give_the_same_quotes_and_mentions_on_the_seeds():
 
 
 def test_analysis_records_its_stage_timings(tmp_path):
-    from ingest.read import ReadStats, read_sources
+    from ingest.document.read import ReadStats, read_sources
 
     path = tmp_path / "one.jsonl"
     path.write_text(json.dumps({"title": "Talks", "text": "\n\n".join(SHARED_PARSE_ARTICLE[1:])}) + "\n", "utf-8")

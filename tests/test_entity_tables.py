@@ -59,7 +59,7 @@ def test_record_languages_are_codes_and_english_gets_entities(tmp_path):
     import json as _json
 
     from conftest import build
-    from ingest.metadata import language_code
+    from ingest.document.metadata import language_code
 
     assert [language_code(v) for v in ("en-GB", "EN", "English", "pt_BR", "xx-yy-zz", "???", None)] == \
         ["en", "en", "en", "pt", "xx", None, None]

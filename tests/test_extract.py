@@ -7,9 +7,9 @@ import json
 import pytest
 
 from conftest import SAMPLE, rows
-from ingest import decode, extract, metadata
-from ingest.analyse import analyse
-from ingest.read import RawDocument
+from ingest.document import decode, extract, metadata
+from ingest.document.analyse import analyse
+from ingest.document.read import RawDocument
 
 
 # --- decoding -----------------------------------------------------------------
@@ -335,7 +335,7 @@ def test_a_long_lead_below_the_byline_is_body_not_standfirst():
 
 
 def test_a_photo_caption_is_never_the_standfirst():
-    from ingest import clean
+    from ingest.document import clean
     assert clean.is_caption("Spain's Rafael Nadal celebrates a point in Madrid, Tuesday, Nov. 19, 2019. "
                             "(Manu Fernandez/AP)")
     assert clean.is_caption("In this Dec. 12, 2006, file photo, made available by NASA, astronauts work. "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import rows
-from ingest.figures import find_figures
+from ingest.document.figures import find_figures
 
 
 @pytest.mark.parametrize("text, claim, value, qualifier, unit, noun, key", [

@@ -16,11 +16,11 @@ from click.testing import CliRunner
 
 from conftest import REPO, SAMPLE, build
 from ingest import build as build_module
-from ingest import cache as cache_module
-from ingest.analyse import SYNONYMS
-from ingest.cache import AnalysisCache, cache_path_for
+from ingest.store import cache as cache_module
+from ingest.document.analyse import SYNONYMS
+from ingest.store.cache import AnalysisCache, cache_path_for
 from ingest.cli import cli
-from ingest.read import RawDocument
+from ingest.document.read import RawDocument
 from test_build import dump
 
 
@@ -121,7 +121,7 @@ def test_what_invalidates_kept_analyses(tmp_path, corpus, monkeypatch):
 def test_band_keys_of_another_version_of_the_band_key_code_are_dropped(tmp_path, corpus, monkeypatch):
     """A new ingest/minhash.py computes its band keys afresh, keeps them,
     and drops the old ones; the per-document analyses stay reused."""
-    from ingest import minhash
+    from ingest.corpus import minhash
 
     folder, _ = corpus
     db = tmp_path / "atlas.db"
@@ -146,14 +146,32 @@ def test_band_keys_of_another_version_of_the_band_key_code_are_dropped(tmp_path,
 
 
 def test_code_hash_follows_the_per_document_code_only(tmp_path, monkeypatch):
-    copy = tmp_path / "ingest"
-    shutil.copytree(cache_module.INGEST_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(cache_module, "INGEST_DIR", copy)
+    """Every file below ingest/document/ (nested ones and model files too)
+    is in the hash; the corpus stages are not."""
+    copy = tmp_path / "document"
+    shutil.copytree(cache_module.DOCUMENT_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "nested").mkdir()
+    (copy / "nested" / "stage.py").write_text("# a module in a subpackage\n")
+    monkeypatch.setattr(cache_module, "DOCUMENT_DIR", copy)
     before = cache_module._code_hash.__wrapped__()
-    (copy / "stories.py").write_text((copy / "stories.py").read_text() + "\n# a corpus-level change\n")
-    assert cache_module._code_hash.__wrapped__() == before
+    (copy / "nested" / "stage.py").write_text("# a module in a subpackage, changed\n")
+    changed_nested = cache_module._code_hash.__wrapped__()
+    assert changed_nested != before
+    before = changed_nested
     (copy / "extract.py").write_text((copy / "extract.py").read_text() + "\n# a per-document change\n")
-    assert cache_module._code_hash.__wrapped__() != before
+    after_code = cache_module._code_hash.__wrapped__()
+    assert after_code != before
+    model = next((copy / "models").iterdir())
+    model.write_bytes(model.read_bytes() + b" ")
+    assert cache_module._code_hash.__wrapped__() not in (before, after_code)
+
+
+def test_version_key_names_every_installed_distribution():
+    """Upgrading any library (htmldate, justext, thinc, regex...) alone
+    analyses afresh: each installed distribution is in the key."""
+    names = {entry.split("==")[0] for entry in cache_module._distributions()}
+    assert {"trafilatura", "htmldate", "justext", "courlan", "dateparser", "thinc", "beautifulsoup4",
+            "regex", "spacy", "lxml"} <= names
 
 
 def test_a_damaged_cache_costs_a_full_build_not_a_failure(tmp_path, corpus):
@@ -202,19 +220,20 @@ def test_documents_are_read_a_bounded_window_ahead(workers, tmp_path):
     cache.close()
 
 
-def test_modules_left_out_of_the_code_hash_are_not_used_per_document():
-    """The code hash leaves out the corpus-level modules: that is only right
-    while analysing a document (with NLP) never imports one of them."""
+def test_the_per_document_stage_imports_nothing_outside_its_folder():
+    """The code hash reads ingest/document/ only: that is only right while
+    analysing a document (with NLP) never imports another part of ingest."""
     script = (
         "import json, sys\n"
-        "from ingest.analyse import analyse\n"
-        "from ingest.read import RawDocument\n"
+        "from ingest.document.analyse import analyse\n"
+        "from ingest.document.read import RawDocument\n"
         "text = 'Harbour wall report\\n\\n' + '\"It held,\" said Mayor Ana Costa in Aveiro on Monday. ' * 20\n"
         "result = analyse(RawDocument('a.txt', 'a.txt', None, 'text', text.encode()), nlp=True)\n"
         "assert result.article and result.quotes and result.mentions, result.errors\n"
-        "print(json.dumps(sorted(m.split('.')[1] for m in sys.modules if m.startswith('ingest.'))))\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('ingest.'))))\n"
     )
     out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True)
-    used = {f"{name}.py" for name in json.loads(out.stdout.strip().splitlines()[-1])}
-    assert {"analyse.py", "extract.py", "quotes.py", "entities.py"} <= used
-    assert used & cache_module.CORPUS_LEVEL == set()
+    used = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert {"ingest.document.analyse", "ingest.document.extract", "ingest.document.quotes",
+            "ingest.document.entities"} <= used
+    assert {m for m in used if not m.startswith("ingest.document")} == set()

@@ -34,8 +34,9 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import SAMPLE, shared_path
-from ingest import analyse, clean, decode, extract, figures, metadata, quote_clusters, quotes, read
-from ingest.read import RawDocument
+from ingest.document import analyse, clean, decode, extract, figures, metadata, quotes, read
+from ingest.corpus import quote_clusters
+from ingest.document.read import RawDocument
 
 IN_CI = os.environ.get("CI") == "true"
 # PROPERTY_SCALE=10 runs ten times the examples: a longer hunt, by hand.
@@ -554,7 +555,7 @@ def test_quotes_of_mutated_seeds(seed_paragraphs, data):
 @given(st.lists(QUOTE_TEXT, min_size=1, max_size=5))
 def test_quotes_with_a_real_parse(paragraphs):
     """With Docs parsed by the pipeline beforehand, as a caller that has them passes them."""
-    from ingest import nlp
+    from ingest.document import nlp
 
     docs = list(nlp.load().pipe(quotes.plain_paragraph(p)[0] for p in paragraphs))
     check_quotes(quotes._extract(paragraphs, docs), paragraphs)

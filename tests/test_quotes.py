@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from ingest import extract
-from ingest.quote_clusters import QuoteItem, candidate_pairs, cluster_quotes, stems, word_diff
-from ingest.quotes import Quote, extract_quotes, resolve_mentions, scan_marks
+from ingest.document import extract
+from ingest.corpus.quote_clusters import QuoteItem, candidate_pairs, cluster_quotes, stems, word_diff
+from ingest.document.quotes import Quote, extract_quotes, resolve_mentions, scan_marks
 
 
 def only(quotes: list[Quote]) -> Quote:
@@ -207,7 +207,7 @@ def test_resolve_mentions_resolves_any_mention():
 
 
 def test_given_docs_are_used_and_give_the_same_quotes():
-    from ingest.nlp import load
+    from ingest.document.nlp import load
 
     paragraphs = ["Andrii Kovalenko spoke on Monday.", "“The Russians are counting on numbers,” he wrote."]
     docs = list(load().pipe(paragraphs))
@@ -256,7 +256,7 @@ def test_huge_input_is_capped():
 # --- the seeds -------------------------------------------------------------------------------
 
 # Every quote of each seed as read by hand: (paragraph, start of the quoted words, kind, speaker as
-# written, speaker resolved). Paragraphs are those of ingest.extract.from_text.
+# written, speaker resolved). Paragraphs are those of ingest.document.extract.from_text.
 SEED_QUOTES = {
     "000": [
         (2, "Today, we already have preliminary data", "direct", "Mr Zelensky", "Zelensky"),
@@ -375,7 +375,7 @@ def test_clustering_scales_by_blocking_on_rare_words():
 def _clusters_by_every_pair(items):
     """The clustering rule applied to every pair of quotes, in pair order:
     what cluster_quotes must give however it finds its candidates."""
-    from ingest import quote_clusters as qc
+    from ingest.corpus import quote_clusters as qc
 
     quotes = [QuoteItem(*item) for item in items]
     stem_sets = [stems(q.text) for q in quotes]
@@ -443,7 +443,7 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from ingest import quotes as quotes_module  # noqa: E402
+from ingest.document import quotes as quotes_module  # noqa: E402
 
 
 def test_speaker_model_features_match_the_code():
@@ -464,7 +464,7 @@ class Refuse:
         return None
 
 sys.meta_path.insert(0, Refuse())
-from ingest import quotes
+from ingest.document import quotes
 model = quotes.speaker_model()
 assert model is not None and len(model.trees) > 0
 p = model.probability([0.0] * len(quotes.SPEAKER_FEATURES))

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from conftest import rows
-from ingest.schema import TABLES
+from ingest.store.schema import TABLES
 from ingest.site import make_datasette
 
 

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 from conftest import rows
-from ingest import stories
+from ingest.corpus import stories
 
 SEA_WALL = "The sea wall at Aveiro broke during the storm and flooded the old town, the mayor said."
 MISSILES = "North Korea fired a ballistic missile over Hokkaido on Friday, Japan's government said."

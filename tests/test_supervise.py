@@ -12,8 +12,8 @@ import pytest
 
 from ingest import build as build_module
 from ingest import supervise
-from ingest.analyse import Analysis
-from ingest.read import RawDocument
+from ingest.document.analyse import Analysis
+from ingest.document.read import RawDocument
 
 
 def pid_of_worker(doc: RawDocument) -> Analysis:
@@ -231,7 +231,7 @@ def test_replacing_workers_does_not_wait_for_a_slow_warm_up(tmp_path, monkeypatc
 def test_the_warm_up_pages_load_what_the_analysis_needs():
     """The warm-up runs the whole analysis: both pages are articles, and the
     text page has a quote and names (so spaCy and the quote finder load)."""
-    from ingest.analyse import analyse
+    from ingest.document.analyse import analyse
 
     text, html = (analyse(doc, nlp=True) for doc in supervise.WARM_UP)
     for analysis in (text, html):

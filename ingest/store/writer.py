@@ -18,8 +18,9 @@ from typing import Callable
 import sqlite_utils
 from sqlite_utils.db import jsonify_if_needed
 
-from . import boilerplate, copies, link, quote_links, schema, stories
-from .analyse import Analysis
+from ..corpus import boilerplate, copies, entities, outlets, quote_links, stories
+from . import schema
+from ..document.analyse import Analysis
 
 BATCH = 500
 CACHE_KIB = 65_536
@@ -187,9 +188,9 @@ class Writer:
         self.timings["indexes"] = time.perf_counter() - started
         with self.db.conn, self._helper() as helper:
             clusters = None
-            for name, stage in (("outlets", link.link_outlets), ("boilerplate", boilerplate.remove_repeats),
+            for name, stage in (("outlets", outlets.link_outlets), ("boilerplate", boilerplate.remove_repeats),
                                 ("copies", partial(copies.link_article_copies, memo=self.memo)),
-                                ("entities", link.link_entities)):
+                                ("entities", entities.link_entities)):
                 if name == "boilerplate" and helper is not None:
                     # The quote clusters are found in another process while
                     # the repeated lines, copies and entities are linked:
