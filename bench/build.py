@@ -27,8 +27,8 @@ order: spaCy alone with W processes, then the build with W workers.
   `entities` are the per-document timings each Analysis carries
   (`Analysis.timings`, measured in the workers, summed over them and
   divided by W), `write` is the writer's batched inserts (main process),
-  `linking` the corpus-level passes (outlets, repeated lines, copies,
-  entities, quotes, stories: `Writer.timings`) and `FTS` the full-text
+  `linking` the corpus-level stages (ingest/corpus/stages.py: the
+  build's `Summary.timings`) and `FTS` the full-text
   indexes (both also shown pass by pass, in seconds). The per-document
   stage is the wall clock from the start of the
   build to the last analysis written; "whole build" is the wall clock of
@@ -100,8 +100,10 @@ sys.path.insert(0, str(HERE))
 
 from measure import allsides_slice  # noqa: E402
 
+from ingest.corpus.stages import stage_names  # noqa: E402
+
 PER_DOCUMENT = ("extract", "quotes", "entities")
-LINKING = ("outlets", "boilerplate", "copies", "entities", "quotes", "stories")
+LINKING = tuple(name for name in stage_names() if name != "fts")
 SAMPLE_SECONDS = 0.1
 SPACY_CHUNK = 32
 REBUILDS = 3  # "one file added", each time with one more seeds page; the median counts
@@ -168,21 +170,35 @@ def run_build(path: Path, workers: int, folder: Path) -> dict:
             self.analysed_at = self.main_cpu_analysed = 0.0
 
         def add(self, analysis) -> None:
-            started = time.perf_counter()
             for stage, seconds in getattr(analysis, "timings", {}).items():
                 self.per_document[stage] += seconds
-            super().add(analysis)
-            self.write_seconds += time.perf_counter() - started
+            self._timed(super().add, analysis)
 
-        def finish(self) -> None:
-            self.analysed_at = time.perf_counter()
-            self.main_cpu_analysed = _own_cpu()
-            super().flush()
-            self.write_seconds += time.perf_counter() - self.analysed_at
-            super().finish()
+        def flush(self) -> None:
+            self._timed(super().flush)
+
+        def _timed(self, method, *args) -> None:
+            """Seconds writing, counted once (add may flush a batch)."""
+            if getattr(self, "_timing", False):
+                return method(*args)
+            self._timing, started = True, time.perf_counter()
+            try:
+                method(*args)
+            finally:
+                self._timing = False
+                self.write_seconds += time.perf_counter() - started
+
+    link = buildmod.link
+
+    def timed_link(db, *args, **kwargs):
+        writer = TimedWriter.last
+        writer.analysed_at = time.perf_counter()
+        writer.main_cpu_analysed = _own_cpu()
+        return link(db, *args, **kwargs)
 
     buildmod.read_sources = timed_read
     buildmod.Writer = TimedWriter
+    buildmod.link = timed_link
     db = folder / f"build-{workers}.db"
     started, cpu_started = time.perf_counter(), _own_cpu()
     summary = buildmod.build([str(path)], db, workers=workers)
@@ -200,9 +216,9 @@ def run_build(path: Path, workers: int, folder: Path) -> dict:
         "read": read_seconds,
         "stages": {stage: writer.per_document.get(stage, 0.0) / max(1, workers) for stage in PER_DOCUMENT},
         "write": writer.write_seconds,
-        "linking": sum(writer.timings.get(stage, 0.0) for stage in LINKING),
-        "linking_stages": {stage: writer.timings.get(stage, 0.0) for stage in LINKING},
-        "fts": writer.timings.get("fts", 0.0),
+        "linking": sum(summary.timings.get(stage, 0.0) for stage in LINKING),
+        "linking_stages": {stage: summary.timings.get(stage, 0.0) for stage in LINKING},
+        "fts": summary.timings.get("fts", 0.0),
         "db_bytes": db.stat().st_size,
         "db_tables": table_sizes(db),
         "cache_bytes": sum(p.stat().st_size for p in cache),

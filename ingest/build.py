@@ -1,22 +1,35 @@
-"""Build: read -> analyse (in parallel) -> link and write -> rename into place."""
+"""Build: read -> analyse each document (in worker processes) -> write ->
+link across the corpus -> indexes and search -> rename into place.
+
+The order of the whole pipeline is in `build`; the linking stages' order
+is declared in ingest/corpus/stages.py.
+"""
 
 from __future__ import annotations
 
-import os
 import queue
 import sqlite3
 import threading
+import time
 from collections import deque
-from contextlib import closing
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from .corpus import pipeline
+from .corpus.stages import stage_names
 from .document.analyse import Analysis, analyse
-from .store.cache import AnalysisCache, cache_path_for
 from .document.read import RawDocument, ReadStats, discover, read_sources
-from .store.writer import Writer, checkpoint, temp_path_for
+from .store import indexes
+from .store.atomic import checkpoint, remove_stale_temp_files, replace_durably, temp_path_for
+from .store.cache import AnalysisCache, cache_path_for
+from .store.writer import Writer
+
+# Where a build can be paused (PRESS_ATLAS_PAUSE_BEFORE, for the atomicity
+# tests), in the order a one-process build reaches them.
+CHECKPOINTS = ("analyse", "indexes", *stage_names(), "analyze", "rename")
 
 
 @dataclass
@@ -28,15 +41,19 @@ class Summary:
     db_path: Path
     reused: int = 0  # documents whose analysis an earlier build had kept
     analysed: int = 0
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per corpus-level stage
+    # Seconds: "documents" (reading, analysing or reusing, writing each
+    # document's rows), "indexes", each linking stage, "analyze".
+    timings: dict[str, float] = field(default_factory=dict)
+    article_errors: int = 0  # of the errors, steps that failed on an article still written (quotes, entities)
 
     def line(self) -> str:
         skipped = ""
         if self.skipped:
             files = "file" if self.skipped == 1 else "files"
             skipped = f", {self.skipped} {files} skipped (not an input format)"
+        within = f" ({self.article_errors} in articles written)" if self.article_errors else ""
         return (f"Read {self.documents} documents: {self.articles} articles written, "
-                f"{self.errors} errors{skipped} -> {self.db_path} "
+                f"{self.errors} errors{within}{skipped} -> {self.db_path} "
                 f"({self.reused} reused, {self.analysed} analysed)")
 
 
@@ -232,13 +249,15 @@ def build(
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temp_files(db_path)
+    remove_stale_temp_files(db_path)
     tmp = temp_path_for(db_path)
     stats = ReadStats()
     if not reuse:
         cache_path_for(db_path).unlink(missing_ok=True)
     cache = AnalysisCache(cache_path_for(db_path), nlp)
-    writer = Writer(tmp, memo=cache, workers=workers)
+    writer = Writer(tmp)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
     try:
         docs = read_sources(sources, stats)
         with closing(_reusing(docs, workers, nlp, cache)) as analyses:
@@ -254,9 +273,12 @@ def build(
                 if progress:
                     progress(analysis.source["size"] + 1)
         cache.commit()
-        writer.finish()
+        writer.flush()
+        timings["documents"] = time.perf_counter() - started
+        link(writer.db, workers=workers, memo=cache, timings=timings)
+        writer.close()
         checkpoint("rename")
-        _replace_durably(tmp, db_path)
+        replace_durably(tmp, db_path)
     except BaseException:
         writer.abort()
         cache.close()
@@ -266,33 +288,36 @@ def build(
     except (sqlite3.Error, OSError):
         pass  # the database is in place; the next build just reuses less
     return Summary(writer.documents, writer.articles, writer.errors, stats.skipped, db_path,
-                   reused=cache.reused, analysed=cache.analysed, timings=writer.timings)
+                   reused=cache.reused, analysed=cache.analysed, timings=timings,
+                   article_errors=writer.article_errors)
 
 
-def _replace_durably(tmp: Path, target: Path) -> None:
-    """Rename the finished database into place, with the data on disk first
-    and the rename itself on disk after, so a crash never leaves a torn file."""
-    with open(tmp, "rb+") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
-    dir_fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+def link(db, workers: int = 1, memo=None, timings: dict[str, float] | None = None) -> None:
+    """Everything after the documents' rows are written: the indexes, the
+    linking stages (with a second process when the build has two or more
+    workers), then the planner's statistics."""
+    timings = {} if timings is None else timings
+    checkpoint("indexes")
+    begun = time.perf_counter()
+    indexes.create_indexes(db)
+    timings["indexes"] = time.perf_counter() - begun
+    with db.conn, _second_process(workers) as executor:
+        pipeline.run_stages(db, executor=executor, needs={"memo": memo}, timings=timings, checkpoint=checkpoint)
+    checkpoint("analyze")
+    begun = time.perf_counter()
+    indexes.finalise(db)
+    timings["analyze"] = time.perf_counter() - begun
 
 
-def _remove_stale_temp_files(target: Path) -> None:
-    """Delete half-built databases left by builds that were killed (SIGKILL
-    leaves no chance to clean up); a live build's file is left alone."""
-    for path in target.parent.glob(f".{target.name}.*.building"):
-        try:
-            pid = int(path.name.rsplit(".", 2)[-2])
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            path.unlink(missing_ok=True)
-        except (ValueError, PermissionError):
-            continue
+def _second_process(workers: int):
+    """A process for the linking stages that can run beside the build's own,
+    when the build was given two or more workers."""
+    if workers < 2:
+        return nullcontext()
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"))
 
 
 def input_size(sources: list[str]) -> int:

@@ -4,7 +4,7 @@ was, and the next build cleans up after it and resumes from its analyses.
 
 Each kill is a real SIGKILL of a real `press-atlas build` process, at a
 moment the build itself announces: PRESS_ATLAS_PAUSE_BEFORE=<stage> makes
-it say "paused before <stage>" on stderr and wait there (ingest/write.py).
+it say "paused before <stage>" on stderr and wait there (ingest/store/atomic.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ import pytest
 
 from conftest import REPO, SAMPLE, build
 from ingest.store.cache import cache_path_for
-from ingest.store.writer import PAUSE_ENV, STAGES
+from ingest.build import CHECKPOINTS as STAGES
+from ingest.store.atomic import PAUSE_ENV
 from test_build import dump
 
 pytestmark = pytest.mark.timeout(300)

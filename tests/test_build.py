@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SAMPLE, build, expected_documents, rows
-from ingest.store import writer as write
+from ingest import build as build_module
 from ingest.cli import cli
+from ingest.store import writer as write
 from ingest.store.schema import TABLES
 
 
@@ -147,10 +148,10 @@ def test_failed_build_leaves_previous_database_untouched(tmp_path, monkeypatch):
     db = build(tmp_path, SAMPLE, name="atlas.db")
     before = db.read_bytes()
 
-    def explode(self):
+    def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(write.Writer, "finish", explode)
+    monkeypatch.setattr(build_module, "link", explode)
     result = CliRunner().invoke(cli, ["build", str(SAMPLE), "--db", str(db)])
     assert result.exit_code != 0
     assert db.read_bytes() == before
@@ -180,7 +181,9 @@ def test_quotes_dropped_with_repeated_lines_leave_the_clusters_as_one_process_fi
     that pass drops a paragraph holding a quote (here made to drop one
     that is in a cluster), they are found again, and the database is the
     one a build in one process gives."""
-    from ingest.corpus import boilerplate
+    from dataclasses import replace
+
+    from ingest.corpus import boilerplate, stages
 
     (paragraph, quote), = rows(site_db, """
         select q.paragraph, q.id from quote_cluster_members m join quotes q on q.id = m.quote
@@ -193,7 +196,9 @@ def test_quotes_dropped_with_repeated_lines_leave_the_clusters_as_one_process_fi
         db.conn.execute("delete from paragraphs where id = ?", [paragraph])
         return moved + 1
 
-    monkeypatch.setattr(boilerplate, "remove_repeats", also_dropping_a_quoted_paragraph)
+    monkeypatch.setattr(stages, "STAGES", tuple(
+        replace(stage, run=also_dropping_a_quoted_paragraph) if stage.name == "boilerplate" else stage
+        for stage in stages.STAGES))
     two = dump(build(tmp_path, seeds, SAMPLE, name="two.db", args=("--workers", "2")))
     one = dump(build(tmp_path, seeds, SAMPLE, name="one.db", args=("--workers", "0")))
     assert two == one

@@ -1,37 +1,16 @@
 """Link quotes across the corpus: offsets in the final bodies, speakers to
-person entities, and versions of one statement into quote clusters.
-
-Runs after the repeated-lines pass (which may have shortened bodies) and
-after entities are resolved; the clusters may be found earlier, in another
-process (`start_clusters`).
+person entities (after the repeated-lines pass and the entities), and
+versions of one statement written as quote clusters (found by
+ingest/corpus/quote_clusters.py, maybe in another process).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from concurrent.futures import Executor
 from itertools import groupby
 from operator import itemgetter
-from typing import Callable
 
 from . import quote_clusters
-
-
-def link_quotes(db, clusters: Callable[[], list[quote_clusters.Cluster]] | None = None) -> None:
-    """`clusters`: what `start_clusters` returned, when the clusters were
-    found while other passes ran; else they are found here."""
-    link_offsets_and_speakers(db)
-    link_clusters(db, clusters)
-
-
-def link_clusters(db, clusters: Callable[[], list[quote_clusters.Cluster]] | None = None) -> None:
-    """The clusters alone: all that the stories read of the quotes (with a
-    second process, the build does `link_offsets_and_speakers` while the
-    clusters are found there, and starts grouping the stories there once
-    they are written). The two change different columns and read nothing
-    the other writes."""
-    if db.execute("select 1 from quotes limit 1").fetchone():
-        _clusters(db, clusters() if clusters else None)
 
 
 def link_offsets_and_speakers(db) -> None:
@@ -41,21 +20,13 @@ def link_offsets_and_speakers(db) -> None:
         _speaker_entities(db)
 
 
-def _cluster_items(db) -> list[quote_clusters.QuoteItem]:
-    # The article's outlet: what _outlets_and_offsets gives each quote.
+def cluster_items(db) -> list[quote_clusters.QuoteItem]:
+    """What the clusters are found from: each quote's text, outlet (its
+    article's: what _outlets_and_offsets gives it), date and speaker."""
     return [quote_clusters.QuoteItem(qid, text, outlet, published, speaker)
             for qid, text, outlet, published, speaker in db.execute("""
                 select q.id, q.text, a.outlet, a.published, q.speaker_resolved
                 from quotes q join articles a on a.id = q.article order by q.id""")]
-
-
-def start_clusters(db, executor: Executor) -> Callable[[], list[quote_clusters.Cluster]]:
-    """Find the quote clusters in `executor` (another process) while the
-    build goes on: they depend only on the quotes, their outlets, dates and
-    speakers, all known once the outlets are linked (the build calls it
-    again if the repeated-lines pass then drops a quote). Returns what
-    gives them when they are needed."""
-    return executor.submit(quote_clusters.cluster_quotes, _cluster_items(db)).result
 
 
 def _outlets_and_offsets(db) -> None:
@@ -125,12 +96,13 @@ def _speaker_entities(db) -> None:
     """)
 
 
-def _clusters(db, clusters: list[quote_clusters.Cluster] | None = None) -> None:
-    items = _cluster_items(db)
-    if clusters is None:
-        clusters = quote_clusters.cluster_quotes(items)
+def write_clusters(db, clusters: list[quote_clusters.Cluster]) -> None:
+    """`quote_clusters` and `quote_cluster_members` from the clusters that
+    `quote_clusters.cluster_quotes(cluster_items(db))` found, each ordered
+    earliest first, and each quote's cluster."""
     if not clusters:
         return
+    items = cluster_items(db)
     by_id = {i.quote_id: i for i in items}
     outlet_names = dict(db.execute("select id, name from outlets"))
     article_of = dict(db.execute("select id, article from quotes"))

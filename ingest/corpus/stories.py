@@ -34,12 +34,11 @@ import json
 import math
 import re
 from collections import Counter
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from array import array
 from datetime import date
 from sys import intern
-from typing import Callable, Iterable
+from typing import Iterable
 
 WINDOW_DAYS = 90
 TIME_PENALTY = 0.04  # per doubling of the gap, in weeks, between the article and the story
@@ -295,20 +294,9 @@ def story_items(db) -> list[StoryInput]:
     ]
 
 
-def start_stories(db, executor: Executor) -> Callable[[], list[list[str]]]:
-    """Group the stories in `executor` (another process) while the build
-    goes on (the quotes' offsets and speakers, the full-text indexes):
-    everything they read (titles, bodies, dates, copies, entities, quote
-    clusters) is final once the quote clusters are written. Returns what
-    gives the groups, for `link_stories`."""
-    return executor.submit(group_stories, story_items(db)).result
-
-
-def link_stories(db, groups: Callable[[], list[list[str]]] | None = None) -> None:
-    """Group the corpus's articles into `stories` and set `articles.story`.
-    A copy joins its original's story. `groups`: what `start_stories`
-    returned, when the grouping ran while other passes did."""
-    groups = groups() if groups is not None else group_stories(story_items(db))
+def write_stories(db, groups: list[list[str]]) -> None:
+    """`stories` from the groups `group_stories(story_items(db))` found, and
+    each article's story: a copy joins its original's."""
     db.execute("create temp table _story_members (article text primary key, story text)")
     for group in groups:
         sid = f"story-{group[0]}"
