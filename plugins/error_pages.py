@@ -1,130 +1,14 @@
-"""Error pages: cheap, quiet, and never a traceback.
+"""Error pages: cheap, quiet, and never a traceback (ingest/site/errors.py;
+the template is error.html)."""
 
-Datasette 1.0a41's own handler prints a rich traceback, with every local
-variable, for every error, a 404 included: about a second of CPU for each
-request for an unknown article, and the request's headers (cookies
-included) in the log. Some bad URLs also end as 500s. This plugin answers
-every error instead:
+from datasette import hookimpl
 
-- not found (an unknown article, table or page) and an unknown format
-  (/press_atlas/articles.tsv, an AssertionError deep in Datasette's table
-  view): 404;
-- a bad request (Datasette's 400s; a facet on a missing column, which
-  raises sqlite3.OperationalError, since every query the site runs comes
-  from the URL; a malformed ?_through= or ?_timelimit=): 400 with a plain
-  message;
-- a query that ran out of time: 400, saying so in words, without the SQL;
-- anything else: 500 "something went wrong on our side", logged as one
-  line (method, path, exception, where) and never shown to the reader.
-
-JSON requests get Datasette's JSON error body, CSV requests plain text.
-Datasette's own handler still runs when another plugin asks it to; only
-its answer to our errors is dropped (see handle_exception below).
-"""
-
-from __future__ import annotations
-
-import logging
-import sqlite3
-import traceback
-
-from datasette import Response, hookimpl
-from datasette.database import QueryInterrupted
-from datasette.utils import add_cors_headers, error_body
-from datasette.utils.asgi import Base400
-from datasette.views.base import DatasetteError
-
-log = logging.getLogger("press_atlas.site")
-
-TOO_SLOW = ("This took too long: the site gives each query {seconds:g} s. Try more specific words, "
-            "a narrower filter or fewer facets.")
-NO_PAGE = "There is no page at this address."
-SERVER_ERROR = "Something went wrong on our side. It has been logged; please try again later."
-_LOG_CHARS = 300
-# URL parameters Datasette 1.0a41 parses without checking (?_timelimit=abc
-# is int("abc")): an error while they are present is the URL's.
-UNCHECKED_ARGS = ("_through", "_timelimit")
-
-
-def _one_line(text: str) -> str:
-    """Text safe for one log line: no newlines or control characters (a URL
-    is the client's to choose), and not too long."""
-    return ascii(str(text))[1:-1][:_LOG_CHARS]
-
-
-def _timed_out(exception) -> bool:
-    if isinstance(exception, QueryInterrupted):
-        return True
-    return isinstance(exception, DatasetteError) and isinstance(exception.__context__, QueryInterrupted)
-
-
-def classify(request, exception) -> tuple[int, str | None, str]:
-    """(status, title, message a reader may see) for an exception."""
-    if _timed_out(exception):
-        return 400, "Too slow", ""
-    if isinstance(exception, Base400):
-        message = str(exception.args[0]) if exception.args else ""
-        if exception.status == 404 and message in ("", "404"):
-            message = NO_PAGE
-        return exception.status, None, message or "Bad request"
-    if isinstance(exception, DatasetteError):
-        message = exception.plain_message or ("This request cannot be answered." if exception.message_is_html
-                                              else str(exception.message))
-        return exception.status, exception.title, message
-    if isinstance(exception, AssertionError) and str(exception).startswith("Invalid format:"):
-        return 404, None, str(exception)
-    if isinstance(exception, sqlite3.OperationalError):
-        return 400, None, f"This request cannot be answered: {exception}"
-    malformed = [name for name in UNCHECKED_ARGS if name in request.args]
-    if malformed and isinstance(exception, (ValueError, KeyError, TypeError)):
-        return 400, None, f"This request cannot be answered: malformed {malformed[0]}"
-    return 500, "Server error", SERVER_ERROR
-
-
-def log_server_error(request, exception) -> None:
-    """One line: what was asked, what failed, where. No headers, no locals."""
-    frames = traceback.extract_tb(exception.__traceback__)
-    where = f"{frames[-1].filename.rsplit('site-packages/', 1)[-1]}:{frames[-1].lineno}" if frames else "?"
-    log.error("500 %s %s: %s: %s at %s", _one_line(request.method), _one_line(request.path),
-              type(exception).__name__, _one_line(exception), where)
-
-
-async def error_response(datasette, request, exception) -> Response:
-    status, title, message = classify(request, exception)
-    if status >= 500:
-        log_server_error(request, exception)
-    if title == "Too slow":
-        message = TOO_SLOW.format(seconds=datasette.sql_time_limit_ms / 1000)
-    headers = {"Cache-Control": "no-store"}
-    if datasette.cors:
-        add_cors_headers(headers)
-    path = request.path
-    if path.endswith(".json"):
-        return Response.json({**error_body(message, status), "title": title}, status=status, headers=headers)
-    if path.endswith(".csv"):
-        return Response.text(message, status=status, headers=headers)
-    context = {"ok": False, "error": message, "status": status, "title": title or ("Not found" if status == 404
-                                                                                   else f"Error {status}")}
-    try:
-        html = await datasette.render_template("error.html", context, request=request)
-    except Exception as failure:  # noqa: BLE001 - the error page itself failed: a page with no template
-        log_server_error(request, failure)
-        html = f"<!DOCTYPE html><title>Error {status}</title><h1>Error {status}</h1><p>{SERVER_ERROR}</p>"
-    return Response.html(html, status=status, headers=headers)
-
-
-def _from_datasettes_default(result) -> bool:
-    return getattr(result, "__module__", None) == "datasette.handle_exception"
+from ingest.site import errors
 
 
 @hookimpl(wrapper=True)
 def handle_exception(datasette, request, exception):
     """Every plugin's handler runs as usual; Datasette's own (the last)
     only hands back a function that would print the traceback and render
-    the page, so that one is dropped, unrun, and this plugin answers."""
-    answers = [r for r in (yield) if not _from_datasettes_default(r)]
-
-    async def ours():
-        return await error_response(datasette, request, exception)
-
-    return answers + [ours]
+    the page, so that one is dropped, unrun, and ours answers."""
+    return errors.answers(datasette, request, exception, (yield))

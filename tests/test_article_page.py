@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import html as htmllib
-import importlib.util
 import io
 import json
 import sqlite3
@@ -16,20 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, build, rows
-from ingest.site import make_datasette
+from conftest import build, rows
+from ingest.site import article, article_body, make_datasette
 
 INDEPENDENT = "707a23a156d80705"  # the seed article from The Independent
-
-
-def load_plugin(name: str):
-    spec = importlib.util.spec_from_file_location(f"plugin_{name}", REPO / "plugins" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-article_page = load_plugin("article_page")
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +146,7 @@ def test_markdown_is_rendered_and_nothing_executable_survives():
                 "<script>alert(3)</script>\n\n<img src=x onerror=alert(4)>\n\n"
                 "![a photo](https://tracker.example/pixel.png)\n\n"
                 '<a href="javascript:alert(5)" onclick="alert(6)">raw</a>\n\n- one\n- two\n\n> quoted')
-    html = article_page.sanitised_html(markdown)
+    html = article_body.sanitised_html(markdown)
     tree = lxml.html.fragment_fromstring(html, create_parent="div")
     assert [h.tag for h in tree.iter("h1", "h2", "h3")] == ["h3"]  # demoted under the page's <h1>
     assert tree.cssselect("em") and tree.cssselect("ul > li") and tree.cssselect("blockquote")
@@ -197,7 +186,7 @@ def test_annotations_never_change_the_text(words, spans):
     annotations = [{"start": s, "end": min(s + n, len(text)), "tag": "mark" if q else "a",
                     "attrs": {"class": "quote" if q else "mention", "href": None if q else "/-/entities/x"}}
                    for s, n, q in spans if s < len(text)]
-    article_page.annotate_block(block, annotations)
+    article_body.annotate_block(block, annotations)
     chars = _characters(block)
     assert "".join(c for c, _ in chars) == text
     for tag in ("mark", "a"):
@@ -335,10 +324,10 @@ def test_alignment_skips_blocks_and_paragraphs_without_counterparts():
                                        "Fourth paragraph."]
     paragraphs = ["1. First point", "2. Second point", "A stale paragraph no longer in the body", "Third paragraph.",
                   "Fourth paragraph."]
-    pairs = {(p.block, p.paragraph) for p in article_page.align_blocks(blocks, paragraphs)}
+    pairs = {(p.block, p.paragraph) for p in article_body.align_blocks(blocks, paragraphs)}
     assert pairs == {(12, 0), (13, 1), (15, 3), (16, 4)}
     # A paragraph rendered as several blocks (a list) pairs with each of them.
-    pairs = [(p.block, p.paragraph) for p in article_page.align_blocks(["One", "Two", "After."],
+    pairs = [(p.block, p.paragraph) for p in article_body.align_blocks(["One", "Two", "After."],
                                                                        ["1. One 2. Two", "After."])]
     assert pairs == [(0, 0), (1, 0), (2, 1)]
 
@@ -353,7 +342,7 @@ def test_five_thousand_names_in_one_paragraph_are_all_marked():
     text, mentions = _mentions(5000)
     quotes = [{"paragraph": "p0", "start": i * 60, "end": i * 60 + 11, "kind": "direct", "speaker_name": "Anne",
                "speaker_entity": "person:anne"} for i in range(500)]
-    body = article_page.render_body(text, [{"id": "p0", "position": 0, "text": text}], quotes, mentions)
+    body = article_body.render_body(text, [{"id": "p0", "position": 0, "text": text}], quotes, mentions)
     assert body["annotations"] == 5500
     tree = lxml.html.fragment_fromstring(body["html"], create_parent="div")
     links = tree.cssselect("a.mention")
@@ -367,11 +356,11 @@ def test_five_thousand_names_in_one_paragraph_are_all_marked():
 
 
 def _lines_run(function, *args) -> int:
-    """How many lines of the plugin's own code a call executes: its work,
+    """How many lines of article_body.py a call executes: its work,
     counted, whatever the machine's speed."""
     import sys
 
-    plugin_file = article_page.__file__
+    plugin_file = article_body.__file__
     count = 0
 
     def trace(frame, event, arg):
@@ -396,7 +385,7 @@ def test_marking_work_grows_linearly_with_the_marks():
     work = {}
     for count in (250, 1000):
         text, mentions = _mentions(count)
-        work[count] = _lines_run(article_page.render_body, text,
+        work[count] = _lines_run(article_body.render_body, text,
                                  [{"id": "p0", "position": 0, "text": text}], [], mentions)
     assert work[1000] < 5 * work[250], work
 
@@ -404,26 +393,23 @@ def test_marking_work_grows_linearly_with_the_marks():
 async def test_bodies_are_rendered_once_and_off_the_event_loop(site_db, monkeypatch):
     import threading
 
-    from datasette.plugins import pm
-
-    plugin = pm.get_plugin("article_page.py")
     threads = []
-    render = plugin.render_body
+    render = article.render_body
 
     def recorded(*args):
         threads.append(threading.current_thread())
         return render(*args)
 
-    monkeypatch.setattr(plugin, "render_body", recorded)
-    monkeypatch.setattr(plugin, "bodies", plugin.BoundedCache(2))
+    monkeypatch.setattr(article, "render_body", recorded)
+    monkeypatch.setattr(article, "bodies", article.BoundedCache(2))
     site = make_datasette(site_db)
     ids = [a for (a,) in rows(site_db, "select id from articles order by id limit 3")]
     for aid in [ids[0], ids[0], ids[1], ids[0], ids[2], ids[1]]:
         await page_of(site, aid)
     # Rendered when first asked for, and again only once pushed out of the cache (two bodies).
-    assert len(threads) == 4 and plugin.bodies.hits == 2
+    assert len(threads) == 4 and article.bodies.hits == 2
     assert all(t is not threading.main_thread() for t in threads)
-    assert len(plugin.bodies.items) == 2
+    assert len(article.bodies.items) == 2
 
 
 def test_control_characters_in_names_render():
@@ -433,7 +419,7 @@ def test_control_characters_in_names_render():
              "speaker_entity": "person:anne\x0b"}
     mention = {"paragraph": "p0", "start": 23, "end": 28, "entity": "place:paris", "name": "Pa\x1fris",
                "type": "pla\x02ce"}
-    body = article_page.render_body(text, [{"id": "p0", "position": 0, "text": text}], [quote], [mention])
+    body = article_body.render_body(text, [{"id": "p0", "position": 0, "text": text}], [quote], [mention])
     tree = lxml.html.fragment_fromstring(body["html"], create_parent="div")
     assert tree.cssselect("mark.quote")[0].text_content() == "hello"
     assert tree.cssselect(".quote-speaker a")[0].text_content() == "Anne"
@@ -442,11 +428,8 @@ def test_control_characters_in_names_render():
 
 
 async def test_long_lists_say_they_are_cut(site, site_db, monkeypatch):
-    from datasette.plugins import pm
-
-    plugin = pm.get_plugin("article_page.py")
-    monkeypatch.setattr(plugin, "MAX_ROWS", 2)
-    monkeypatch.setattr(plugin, "MAX_FIGURES", 1)
+    monkeypatch.setattr(article, "MAX_ROWS", 2)
+    monkeypatch.setattr(article, "MAX_FIGURES", 1)
     [(quotes,)] = rows(site_db, "select count(*) from quotes where article = ?", [INDEPENDENT])
     [(figures,)] = rows(site_db, "select count(*) from figures where article = ?", [INDEPENDENT])
     assert quotes > 2 and figures > 1
@@ -476,13 +459,13 @@ def test_quotes_overlapping_with_their_speakers(text, quotes, mentions):
     quotes = [(s, min(s + n, len(text))) for s, n in quotes if s < len(text)]
     mentions = [(s, min(s + n, len(text))) for s, n in mentions if s < len(text)]
     annotations = [{"start": s, "end": e, "tag": "mark", "attrs": {"class": "quote", "title": f"q{n}"},
-                    "after": article_page._speaker_tag({"speaker_name": f"Speaker{n}", "speaker_entity": None},
+                    "after": article_body._speaker_tag({"speaker_name": f"Speaker{n}", "speaker_entity": None},
                                                        None)}
                    for n, (s, e) in enumerate(quotes)]
     annotations += [{"start": s, "end": e, "tag": "a", "attrs": {"class": "mention", "href": "/-/entities/x"}}
                     for s, e in mentions]
     block = lxml.html.fragment_fromstring(f"<p>{htmllib.escape(text)}</p>")
-    assert article_page.annotate_block(block, annotations) == len(annotations)
+    assert article_body.annotate_block(block, annotations) == len(annotations)
     assert sorted(_speaker_positions(block)) == sorted((f"Speaker{n}", e) for n, (s, e) in enumerate(quotes))
     for tag in block.cssselect(".quote-speaker"):
         tag.drop_tree()

@@ -9,10 +9,8 @@ import lxml.html
 import pytest
 
 from conftest import rows
+from ingest.site import home as home_page
 from ingest.site import make_datasette
-from test_article_page import load_plugin
-
-home_page = load_plugin("home_page")
 
 
 @pytest.fixture(scope="module")

@@ -124,9 +124,10 @@ async def test_links_with_encoded_ids_reach_the_pages(site):
 
 
 async def test_long_lists_on_the_pages_say_they_are_cut(site, site_db, monkeypatch):
-    from datasette.plugins import pm
+    from ingest.site import entity, statement, story
 
-    monkeypatch.setattr(pm.get_plugin("story_pages.py"), "MAX_ROWS", 1)
+    for page in (entity, statement, story):
+        monkeypatch.setattr(page, "MAX_ROWS", 1)
     [(entity, mentions)] = rows(site_db, """select entity, count(*) from mentions
                                            where entity = 'person:volodymyr-zelensky' group by entity""")
     page = lxml.html.fromstring((await site.client.get(f"/-/entities/{entity}")).text)
