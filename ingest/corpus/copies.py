@@ -1,7 +1,7 @@
 """Copies across the corpus: whole-article duplicates and shared passages.
 
 Near-duplicates are found with MinHash signatures (datasketch) and
-locality-sensitive hashing (ingest/minhash.py), with the LSH band keys
+locality-sensitive hashing (ingest/corpus/minhash.py), with the LSH band keys
 sorted part by part from temporary files, so time grows with the corpus,
 not with its square, and memory stays flat however big the corpus is:
 
@@ -26,7 +26,7 @@ hash seeds, candidates sorted.
 
 Computing the signatures is most of the cost, and a text's band keys
 depend on nothing but the text: given a `memo` (the build's kept analyses,
-ingest/cache.py), the keys of texts seen by an earlier build are reused,
+ingest/store/cache.py), the keys of texts seen by an earlier build are reused,
 so a rebuild computes them only for new and changed texts.
 """
 
@@ -53,6 +53,8 @@ PART_KEYS = 1_000_000  # band keys sorted in memory at once (12 bytes each with 
 
 
 def shingles(text: str, k: int) -> set[str]:
+    """The text's k-word shingles (of `tokens`); a text of k words or fewer
+    is one shingle, an empty one none."""
     words = tokens(text)
     if len(words) <= k:
         return {" ".join(words)} if words else set()
@@ -78,8 +80,8 @@ class Item:
 # --- candidates by LSH ------------------------------------------------------------
 
 class KeyMemo(Protocol):
-    """Band keys kept between builds, by text digest (ingest/cache.py), each
-    text's as the bytes of an array of native 64-bit integers."""
+    """Band keys kept between builds, by text digest (ingest/store/cache.py),
+    each text's as the bytes of an array of native 64-bit integers."""
 
     def band_keys(self, kind: str, digests: list[bytes]) -> dict[bytes, bytes]: ...
 
@@ -115,8 +117,8 @@ def candidate_pairs(items: Sequence[Item], texts: Callable[[int], str], k: int, 
     Each (key, item) row goes to one of a few temporary files, chosen by the
     key, so that a file holds at most PART_KEYS rows; each file is then
     sorted by key in memory (numpy) and its buckets read off. Memory stays
-    flat however big the corpus (SQLite took 8 s more to insert and index
-    the 4 million keys of 12,000 articles' paragraphs)."""
+    flat however big the corpus. (Files and numpy, not a SQLite table:
+    SQLite is slower to insert and index the keys.)"""
     import numpy as np
 
     ranges = minhash.bands(threshold)

@@ -1,11 +1,12 @@
-"""MinHash band keys of texts, for the copies pass (ingest/copies.py).
+"""MinHash band keys of texts, for the copies pass (ingest/corpus/copies.py).
 
 Each text becomes the set of its k-word shingles, its MinHash signature
 (datasketch) is cut into LSH bands, and each band gives one 63-bit key: two
 texts sharing a key are candidates to compare. A text's keys depend on
 nothing but the text and this module, so a build keeps them between runs
-(ingest/cache.py) under `memo_kind`, which names this module's code:
-changing how copies are judged (ingest/copies.py) does not throw them away.
+(ingest/store/cache.py) under `memo_kind`, which names this module's
+code: changing how copies are judged (ingest/corpus/copies.py) does not
+throw them away.
 """
 
 from __future__ import annotations

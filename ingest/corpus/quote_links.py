@@ -34,7 +34,7 @@ def _outlets_and_offsets(db) -> None:
     joined by blank lines), from its offsets in its paragraph."""
     db.execute("update quotes set outlet = (select a.outlet from articles a where a.id = quotes.article)")
     # Keyed by paragraph id: each quote looks its paragraph up (without the
-    # key, every quote scanned every paragraph: minutes at 3,000 articles).
+    # key, every quote scanned every paragraph).
     db.execute("create temp table _paragraph_starts (id text primary key, body_start integer) without rowid")
     db.execute("""
         insert into _paragraph_starts
@@ -55,8 +55,8 @@ def _speaker_entities(db) -> None:
     """The person entity a resolved speaker names: one mentioned in the same
     article under that name, else the one whose alias it is across the corpus
     (only when exactly one person has that alias)."""
-    # Article by article, the mentions and the quotes side by side (one
-    # query per article per quote was 4 s at 3,000 articles): among the
+    # Article by article, the mentions and the quotes side by side, read
+    # once (not one query per article per quote): among the
     # person entities mentioned in the article under the speaker's name
     # (their name, or a mention written so), the one with most such
     # mentions, then the smallest id.

@@ -12,9 +12,8 @@ time between the article and the story's dates. An article more than
 WINDOW_DAYS days from a story's dates never joins it: the same words a
 year apart are another event. An article is compared with the story's
 centroid and with its closest recent member, so a story grows along a
-chain of follow-ups. (A final pass merging stories with alike centroids
-did not help on the benchmark and costs the square of the number of
-stories, so there is none.)
+chain of follow-ups. There is no final pass merging stories with alike
+centroids: it would cost the square of the number of stories.
 
 Shared entities and quotes count as terms of their own: an article that
 names the same people and places, or carries a version of the same quoted
@@ -48,12 +47,11 @@ BODY_WORDS = 400  # the lead says what happened; the tail drifts
 # How often an entity or a quoted statement counts, as against a body word.
 # A statement quoted in several versions is strong evidence of one event,
 # even when a retranslation shares few other words: weighted so that two
-# such reports meet the threshold (tests/test_stories.py). On giveme5w1h
-# any quote weight from 2 to 8 scores the same (bench/linking.py --part
-# tune), so the benchmark does not pick it; the use case does. A name adds
-# little to the words that spell it, but joins its spellings (Zelensky /
-# Zelenskiy / Zelenskyy are one entity): 0.5 was best on the even events,
-# 1 and more hurt.
+# such reports meet the threshold (tests/test_stories.py); the benchmark
+# does not pick this weight, the use case does. A name adds little to the
+# words that spell it, but joins its spellings (Zelensky / Zelenskiy /
+# Zelenskyy are one entity); its weight was chosen on the even events
+# (bench/linking.py --part tune), and a heavier one hurts.
 KEY_WEIGHTS = {"quote": 6.0, "entity": 0.5}
 TOP_TERMS = 20  # an article finds candidate stories through its 20 heaviest terms
 MAX_STORIES_PER_TERM = 10  # the most recent stories with a term: a common term stays cheap
@@ -186,8 +184,8 @@ def group_stories(items: list[StoryInput], threshold: float = JOIN_THRESHOLD,
         return []
     # First pass: each item's terms, kept (as compactly as its lead), and
     # their document frequencies. The terms are interned: the dot products
-    # then compare the same string objects, not equal ones (3x faster on
-    # 12,000 articles: no comparison reads two strings from memory).
+    # then compare the same string objects, not equal ones (no comparison
+    # reads two strings from memory).
     counted: list[tuple[tuple[str, ...], array] | None] = []
     df: Counter = Counter()
     for item in items:
@@ -265,7 +263,7 @@ def story_title(titles: list[str]) -> str:
     words = [set(_WORD.findall(t.casefold())) - STOPWORDS for t in titles]
     # Summed over the other headlines, the words shared with each are the
     # number of headlines holding each of its words: linear, not quadratic,
-    # in the story's size (a 1,700-article story took seconds).
+    # in the story's size.
     df = Counter(x for w in words for x in w)
     scores = [sum(df[x] for x in w) for w in words]
     return titles[max(range(len(titles)), key=lambda k: (scores[k], -len(titles[k])))]
