@@ -18,6 +18,8 @@ PAUSE_ENV = "PRESS_ATLAS_PAUSE_BEFORE"
 
 
 def checkpoint(name: str) -> None:
+    """Return at once, unless PRESS_ATLAS_PAUSE_BEFORE names this checkpoint:
+    then say so on stderr and wait for ever (to be killed)."""
     if os.environ.get(PAUSE_ENV) == name:
         print(f"press-atlas: paused before {name} ({PAUSE_ENV})", file=sys.stderr, flush=True)
         while True:

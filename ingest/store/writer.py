@@ -67,6 +67,9 @@ class Writer:
         self.documents = 0
 
     def add(self, analysis: Analysis) -> None:
+        """One document's rows: its source and error rows, and its article's
+        rows unless an earlier document gave the same article (then an error
+        row, stage "dedupe"). Written every BATCH documents."""
         self.documents += 1
         self._rows["sources"].append(analysis.source)
         self._rows["ingest_errors"].extend(analysis.errors)
@@ -110,6 +113,7 @@ class Writer:
         return first
 
     def flush(self) -> None:
+        """Write the rows collected so far, in one transaction."""
         with self.db.conn:
             for name, rows in self._rows.items():
                 if rows:
@@ -119,8 +123,9 @@ class Writer:
 
     def _insert(self, name: str, rows: list[dict]) -> None:
         """Rows into a table with one prepared statement for the table's
-        columns (a quarter of the time insert_all takes); lists and dicts
-        as JSON text, as sqlite-utils writes them."""
+        columns (not sqlite-utils' insert_all, which is slower); lists and
+        dicts as JSON text, as sqlite-utils writes them. A key with no
+        column raises ValueError, unless _NOT_KEPT lists it."""
         columns = self._columns.get(name)
         if columns is None:
             columns = self._columns[name] = [c for _, c, *_ in self.db.execute(f"pragma table_info([{name}])")]
@@ -146,6 +151,7 @@ class Writer:
         self.db.close()
 
     def abort(self) -> None:
+        """Close and delete the unfinished file."""
         try:
             self.db.close()
         finally:
