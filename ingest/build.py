@@ -34,6 +34,8 @@ CHECKPOINTS = ("analyse", "indexes", *stage_names(), "analyze", "rename")
 
 @dataclass
 class Summary:
+    """What a build did: counts for its summary line, and its timings."""
+
     documents: int
     articles: int
     errors: int
@@ -242,7 +244,7 @@ def build(
     With nlp=False, no quotes or entities (the slowest stage) are found.
 
     Documents whose bytes an earlier build to the same db_path analysed are
-    not analysed again (ingest/cache.py); reuse=False forgets what earlier
+    not analysed again (ingest/store/cache.py); reuse=False forgets what earlier
     builds kept and analyses everything.
 
     `progress` is called with the number of input bytes each document took.

@@ -47,9 +47,8 @@ SECONDS_PER_MB = 60.0
 IN_FLIGHT_PER_WORKER = 4
 # Workers are replaced by fresh ones after about this many documents each:
 # a worker grows with every document it analyses (spaCy's string store,
-# Python's heap: about 30 MB per 1,000 allsides articles), so without it
-# the build's memory would grow with the corpus. A new worker loads the
-# model again (a few seconds).
+# Python's heap), so without it the build's memory would grow with the
+# corpus. A new worker loads the models again.
 DOCUMENTS_PER_WORKER = 1500
 # Worker deaths in a row, each pinned on one document, after which the
 # fault is taken to be the machine's (no memory, no processes), not the
@@ -59,10 +58,10 @@ MAX_CRASHES_IN_A_ROW = 3
 STOP_POLL_SECONDS = 0.2
 
 # Pages a new pool's first worker analyses before any document (results
-# dropped): the models and parsers load (about 5 s) while the build's own
-# process reads and reuses, instead of when the first document to analyse
-# comes, which in a rebuild may be the last one read. A text page and an
-# HTML page, so that both paths are loaded.
+# dropped): the models and parsers load while the build's own process
+# reads and reuses, instead of when the first document to analyse comes,
+# which in a rebuild may be the last one read. A text page and an HTML
+# page, so that both paths are loaded.
 _WARM_UP_TEXT = (
     "Warm-up page\n\n"
     "The mayor of Paris, Anne Hidalgo, spoke to reporters in London on Monday about the new bridge. "
@@ -80,6 +79,8 @@ Work = Callable[[RawDocument], Analysis]
 
 
 def time_limit(doc: RawDocument) -> float:
+    """Seconds a document may take: BASE_SECONDS, plus SECONDS_PER_MB for
+    each megabyte of its bytes."""
     return BASE_SECONDS + SECONDS_PER_MB * len(doc.data) / 1_000_000
 
 
