@@ -6,7 +6,7 @@ own paragraphs. Each line gets a vector of features (length, stopword and
 punctuation density, phrase lexicons in several languages, position relative
 to the title and to the densest run of prose, its neighbours, repetition in
 the page) and a small gradient-boosted model, trained by
-bench/train_line_model.py with k-fold cross-validation on the article
+bench/line_model.py with k-fold cross-validation on the article
 extraction benchmark, scores it. The model is plain JSON, evaluated here in
 pure Python. Every line that is cut is returned with the reason, so the cut
 can be audited (removed_blocks).
@@ -295,7 +295,7 @@ def _sigmoid(x: float) -> float:
 @dataclass
 class TreeEnsemble:
     """Gradient-boosted regression trees for a binary log-loss, as exported
-    from scikit-learn by bench/train_line_model.py."""
+    from scikit-learn by bench/line_model.py."""
 
     features: list[str]
     init: float
@@ -378,6 +378,9 @@ class LineModel:
 
 @lru_cache(maxsize=1)
 def default_model() -> LineModel | None:
+    """The shipped line model (MODEL_PATH), loaded once; None when the file
+    is missing. Raises RuntimeError when it was trained on other features
+    than `line_features` gives."""
     if not MODEL_PATH.exists():
         return None
     model = LineModel.from_json(json.loads(MODEL_PATH.read_text("utf-8")))

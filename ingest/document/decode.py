@@ -2,8 +2,8 @@
 
 Order of evidence: a byte-order mark; UTF-16 without a BOM (NUL bytes on
 every other position); strict UTF-8; the charset an HTML page declares;
-chardet's guess (charset-normalizer, tried first, mistook
-Shift-JIS for UTF-16 even on long texts; chardet reads it right). Text that was decoded with the wrong
+chardet's guess (not charset-normalizer's: it mistakes Shift-JIS for
+UTF-16, even on long texts). Text that was decoded with the wrong
 codec somewhere upstream ("Zelenskyâ€™s") is repaired with ftfy, which
 only touches sequences that are clearly mojibake.
 """
@@ -61,6 +61,8 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def declared_charset(data: bytes) -> str | None:
+    """The codec an HTML page's <meta> charset names (as browsers read the
+    label: "iso-8859-1" is cp1252), or None when it names none we know."""
     match = _META_CHARSET.search(data[:8192])
     if not match:
         return None
@@ -82,6 +84,8 @@ def looks_binary(text: str) -> bool:
 
 
 def detect(data: bytes, fmt: str) -> str:
+    """The codec to decode the bytes with, by the order of evidence above;
+    cp1252 when nothing tells."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             return name

@@ -96,6 +96,8 @@ def _number(raw: str) -> float | None:
 
 
 def singular(word: str) -> str:
+    """A plural English noun's singular, lower case, by its ending ("troops"
+    -> "troop", "casualties" -> "casualty"); other words lower-cased."""
     w = word.lower().strip("'’")
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"

@@ -18,8 +18,7 @@ cached on disk (never committed):
 
 The cache file lives in `$PRESS_ATLAS_CACHE` (default ~/.cache/press-atlas);
 its name carries a fingerprint of the package versions, the hand-written
-file and this builder, so any change rebuilds it. Building takes a few
-seconds; loading the pickle well under a second.
+file and this builder, so any change rebuilds it.
 
 `resolve_place(name, context)` picks among the candidates for a name by
 kind (feature, country, continent, region only when the text says
@@ -136,6 +135,7 @@ def _latin(name: str) -> bool:
 
 
 def cache_dir() -> Path:
+    """Where the gazetteer is cached: $PRESS_ATLAS_CACHE, else ~/.cache/press-atlas."""
     return Path(os.environ.get("PRESS_ATLAS_CACHE") or Path.home() / ".cache" / "press-atlas")
 
 
@@ -160,6 +160,7 @@ def fingerprint() -> str:
 
 
 def default_path() -> Path:
+    """The cache file for the current inputs (named by their fingerprint)."""
     return cache_dir() / f"gazetteer-{fingerprint()}.pickle"
 
 
@@ -184,6 +185,9 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 @dataclass
 class Gazetteer:
+    """The place table and its lookups by normalised name; `build` makes
+    it, `load` reads it."""
+
     places: dict[str, Place]
     index: dict[str, tuple[str, ...]]  # normalised name -> place ids
     demonyms: dict[str, str] = field(default_factory=dict)  # normalised demonym -> country code

@@ -182,6 +182,9 @@ def is_furniture(line: str) -> bool:
 
 
 def plausible_headline(p: str) -> bool:
+    """Could this line be a headline: 4 to 30 words (250 characters at
+    most), not ending in a full stop, a colon or a parenthesis, no words of
+    page furniture, not a byline or a date line."""
     words = p.split()
     return (4 <= len(words) <= 30 and len(p) <= 250 and not p.endswith((".", ")", ":"))
             and not _FURNITURE.search(p) and not is_byline_or_date(p))
@@ -253,6 +256,7 @@ def _is_date_line(line: str) -> bool:
 
 
 def date_line(head: list[str]) -> str | None:
+    """The date of the first short line that states one, as ISO 8601."""
     for line in head:
         if _is_date_line(line):
             return find_date(line)
@@ -260,6 +264,7 @@ def date_line(head: list[str]) -> str | None:
 
 
 def is_byline_or_date(line: str) -> bool:
+    """A short date line, or a "By X" line of at most eight words."""
     return _is_date_line(line) or bool(_BY.match(line) and len(line.split()) <= 8)
 
 
@@ -590,7 +595,7 @@ def html_section(html: str) -> str | None:
     return plausible_section(section)
 
 
-LEAD_WORDS = 45  # the longest standfirst in the labelled pages has 29 words
+LEAD_WORDS = 45  # longer than any standfirst in the labelled pages
 
 
 def visible_standfirst(blocks: list[str], title: str | None, description: str | None,
@@ -634,6 +639,8 @@ _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([a-zA-Z]{2,3})\b", re
 
 
 def html_language(html: str) -> str | None:
+    """The language code of the page's <html lang> (its primary subtag),
+    lower case, or None."""
     m = _HTML_LANG.search(html[:5000])
     return m.group(1).lower() if m else None
 

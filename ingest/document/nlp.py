@@ -9,7 +9,7 @@ is refused instead of silently giving other results.
 
 `load()` returns a shared, cached pipeline: do not add components to it.
 `load_fresh()` returns a private copy that a caller may extend (the entity
-pipeline in ingest/entities.py does).
+pipeline in ingest/document/entities/ does).
 """
 
 from __future__ import annotations
@@ -37,10 +37,13 @@ class ModelError(RuntimeError):
 
 
 def model_name() -> str:
+    """The configured model: PRESS_ATLAS_SPACY_MODEL, else DEFAULT_MODEL."""
     return os.environ.get("PRESS_ATLAS_SPACY_MODEL", DEFAULT_MODEL)
 
 
 def check_meta(name: str, meta: dict) -> None:
+    """Raise ModelError when a pinned model's meta differs from
+    EXPECTED_META; a model that is not pinned passes."""
     expected = EXPECTED_META.get(name)
     if not expected:
         return

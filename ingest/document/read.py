@@ -51,6 +51,8 @@ class RawDocument:
 
 
 def format_of(path: Path) -> str | None:
+    """The input format a file's extension names (a trailing .gz aside),
+    or None when it names none."""
     name = path.name.lower()
     if name.endswith(".gz"):
         name = name[:-3]
@@ -203,6 +205,10 @@ def _open_regular(path: Path):
 
 
 def read_file(path: Path, key: str, problem: str | None = None) -> Iterator[RawDocument]:
+    """The documents of one input: one for an HTML or text file, one per
+    record of a JSON Lines or JSON array file. Never raises: a file that
+    cannot be read (or `problem`, from `entries`) gives one document that
+    carries the error."""
     fmt = format_of(path) or "unknown"
     if problem:
         yield RawDocument(key, str(path), None, fmt, b"", problem)
@@ -308,5 +314,6 @@ def _json_records(key: str, path: str, data: bytes) -> Iterator[RawDocument]:
 
 
 def read_sources(sources: list[str], stats: ReadStats | None = None) -> Iterator[RawDocument]:
+    """Every document under the SOURCE arguments, in the order of `entries`."""
     for path, key, problem in entries(sources, stats):
         yield from read_file(path, key, problem)
