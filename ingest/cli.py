@@ -66,11 +66,15 @@ def build(sources, db_path, workers, nlp, reuse):
 def serve(db_path, host, port):
     """Serve the database with Datasette: immutable, read-only, with the
     project's metadata, configuration, plugins and templates."""
+    from .site import UnsupportedVersion
     from .site import serve as run_serve
 
     if not db_path.is_file():
         raise click.UsageError(f"no database at {db_path}: run `press-atlas build` first")
-    run_serve(db_path, host=host, port=port)
+    try:
+        run_serve(db_path, host=host, port=port)
+    except UnsupportedVersion as refused:
+        raise click.ClickException(f"not serving: {refused}") from refused
 
 
 def main():
