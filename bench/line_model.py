@@ -7,7 +7,7 @@ path splits them; a line is "article" when at least half of its 4-gram
 shingles are in the gold body. A gradient-boosted tree model (scikit-learn)
 learns article vs not from ingest.document.clean's features. The script prints the
 cross-validated line accuracy, then trains on every page and writes
-ingest/models/text_lines.json, which the text path reads at run time (no
+ingest/document/models/text_lines.json, which the text path reads at run time (no
 scikit-learn needed there).
 
 bench/extraction.py imports `folds` and `train` to score the text path with

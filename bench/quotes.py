@@ -229,7 +229,7 @@ def main(argv=None):
     label = f"PolNeAR {args.split} ({len(articles)} articles, {gold} gold quoted segments)"
     print(table(run(articles), label))
     print()
-    print("press-atlas rules were tuned, and its speaker ranker (ingest/models/quote_speakers.json, "
+    print("press-atlas rules were tuned, and its speaker ranker (ingest/document/models/quote_speakers.json, "
           "bench/quote_model.py) trained, on the train split only; dev is held out for reporting.")
 
 
