@@ -40,12 +40,12 @@ class Workaround:
 
 
 WORKAROUNDS = [
-    Workaround("unknown extras", "none found; nearest: simonw/datasette#2042 (the ?_extra= design, open), "
-               "simonw/datasette-cluster-map#42 (1.0 alphas, closed before 1.0a41)",
+    Workaround("unknown extras", "none found; nearest: simonw/datasette#2042 and #2769 (the ?_extra= design, "
+               "closed: it has no next_url extra), simonw/datasette-cluster-map#42 (1.0 alphas, closed in 2024)",
                "datasette 1.0a41, datasette-cluster-map 0.18.2",
                "the map's `_extra=next_url` (and `_extra=count` on a canned query) answer 400 'Unknown _extra'"),
     Workaround("sort column kept", "simonw/datasette#1773 (closed: fixed for IndexError only); the KeyError "
-               "fix is simonw/datasette#2600 (open)", "datasette 1.0a41",
+               "fix is simonw/datasette#2600 (open when checked)", "datasette 1.0a41",
                "a table page sorted by a column it hides answers 500 when it needs a next page"),
     Workaround("navigation search matches", "none found", "datasette 1.0a41",
                "<navigation-search>'s `this.matches` hides Element.prototype.matches"),
@@ -57,6 +57,9 @@ WORKAROUNDS = [
                "an unknown format, a malformed ?_through= or ?_timelimit= answer 500"),
     Workaround("sqlite limits", "simonw/datasette#762 (PRAGMA hard_heap_limit, open)", "datasette 1.0a41",
                "nothing bounds the memory a query may allocate within its time limit"),
+    # The one workaround not in this file: it runs in the browser.
+    Workaround("unlabelled filter controls", "none found", "datasette 1.0a41",
+               "the table page's filter and sort controls have no label (fixed by static/press-atlas-a11y.js)"),
 ]
 
 
