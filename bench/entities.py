@@ -53,6 +53,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from ingest.corpus import entity_resolution  # noqa: E402
 from ingest.document import entities, extract  # noqa: E402
 from ingest.document import gazetteer as gaz  # noqa: E402
 from ingest.document import nlp as nlpmod  # noqa: E402
@@ -236,7 +237,7 @@ def alias_resolution(fixture: Path) -> list[str]:
         articles[a] = mentions
         for i, m in enumerate(article["mentions"]):
             gold[(a, i)] = m["entity"]
-    result = entities.resolve(articles)
+    result = entity_resolution.resolve(articles)
     keys = sorted(gold)
     pred = {k: result.mention_entity.get(k, f"none:{k}") for k in keys}
     tp = fp = fn = 0
@@ -279,7 +280,7 @@ def geocoding(shared: Path, fixture: Path) -> list[str]:
     for path in seeds:
         article = extract.from_text(path.read_text("utf-8"))
         articles[path.name] = entities.recognise([article.title or "", *article.paragraphs])
-    result = entities.resolve(articles)
+    result = entity_resolution.resolve(articles)
     by_alias: dict[str, list] = {}
     for (article, i), entity_id in result.mention_entity.items():
         by_alias.setdefault(articles[article][i].text, []).append(result.entity(entity_id))

@@ -1,9 +1,9 @@
-"""Train the quote speaker ranker (ingest/models/quote_speakers.json).
+"""Train the quote speaker ranker (ingest/document/models/quote_speakers.json).
 
     .venv/bin/python bench/quote_model.py [--shared ../shared] [--folds 5] [--no-write]
 
 On the PolNeAR *train* split only (dev is never read): the articles'
-quotes are extracted with the rules alone (`ingest.document.quotes._analyse(...,
+quotes are extracted with the rules alone (`ingest.document.quotes.analyse_quotes(...,
 rank=False)`), matched to the gold quoted segments the way bench/quotes.py
 matches them, and every candidate speaker of a matched quote
 (`ingest.document.quotes.speaker_candidates`) is labelled by whether it overlaps the
@@ -28,7 +28,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from ingest import quotes as Q  # noqa: E402
+from ingest.document import quotes as Q  # noqa: E402
+from ingest.document.quotes.ranker import SPEAKER_MODEL_PATH  # noqa: E402
 import quotes as bench  # noqa: E402  (bench/quotes.py)
 
 PARAMS = {"n_estimators": 100, "max_depth": 4, "learning_rate": 0.2, "subsample": 0.8, "min_samples_leaf": 5,
@@ -38,7 +39,7 @@ PARAMS = {"n_estimators": 100, "max_depth": 4, "learning_rate": 0.2, "subsample"
 def article_groups(article: dict, docs=None) -> list[tuple[list[list[float]], list[int]]]:
     """(feature rows, labels) per matched quote of one article."""
     paragraphs, offsets = bench.paragraphs_of(article["text"])
-    infos, _, quotes = Q._analyse(paragraphs, docs, rank=False)
+    infos, _, quotes = Q.analyse_quotes(paragraphs, docs, rank=False)
     predicted = [bench.Predicted(offsets[q.paragraph] + q.start, offsets[q.paragraph] + q.end, None)
                  for q in quotes]
     gold_of = {id(p): g for p, g in bench.match(predicted, article["gold"])}
@@ -116,8 +117,8 @@ def main(argv=None, docs_of=None):
         out = {"about": "Quote speaker ranker, trained by bench/quote_model.py on the PolNeAR train split "
                         "(../shared/bench/polnear); dev never seen",
                "params": PARAMS, "train_quotes": n_groups, "model": export(model)}
-        Q.SPEAKER_MODEL_PATH.write_text(json.dumps(out, separators=(",", ":")), "utf-8")
-        print(f"wrote {Q.SPEAKER_MODEL_PATH} ({Q.SPEAKER_MODEL_PATH.stat().st_size // 1024} KB)")
+        SPEAKER_MODEL_PATH.write_text(json.dumps(out, separators=(",", ":")), "utf-8")
+        print(f"wrote {SPEAKER_MODEL_PATH} ({SPEAKER_MODEL_PATH.stat().st_size // 1024} KB)")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, shared_path
+from ingest.corpus import entity_resolution
 from ingest.document import analyse, entities, extract, quotes
 from ingest.document import gazetteer as gaz
 
@@ -21,12 +22,12 @@ def near(entity_or_place, lat: float, lon: float, km: float = 50) -> bool:
     return gaz.distance_km((la, lo), (lat, lon)) <= km
 
 
-def resolve_texts(articles: dict[str, list[str]]) -> tuple[dict, entities.Resolution]:
+def resolve_texts(articles: dict[str, list[str]]) -> tuple[dict, entity_resolution.Resolution]:
     found = {name: entities.recognise(paragraphs) for name, paragraphs in articles.items()}
-    return found, entities.resolve(found)
+    return found, entity_resolution.resolve(found)
 
 
-def entity_of(result: entities.Resolution, found: dict, article: str, text: str) -> entities.Entity:
+def entity_of(result: entity_resolution.Resolution, found: dict, article: str, text: str) -> entity_resolution.Entity:
     for i, m in enumerate(found[article]):
         if m.text == text:
             return result.of(article, i)
@@ -148,7 +149,7 @@ def test_never_raises_on_junk(junk):
     assert isinstance(mentions, list)
     for m in mentions:
         assert isinstance(junk[m.paragraph], str) and junk[m.paragraph][m.start:m.end] == m.text
-    entities.resolve({"a": mentions})
+    entity_resolution.resolve({"a": mentions})
 
 
 def test_huge_paragraphs_are_capped():
@@ -188,7 +189,7 @@ def test_people_sharing_a_surname_are_never_merged():
     assert entity_of(result, found, "b", "Zelenska").id == olena.id
     joe, hunter = entity_of(result, found, "c", "Joe Biden"), entity_of(result, found, "c", "Hunter Biden")
     assert joe.id != hunter.id
-    juniors = entities.resolve({"x": entities.mentions_from_names([("Donald Trump", "person")]),
+    juniors = entity_resolution.resolve({"x": entities.mentions_from_names([("Donald Trump", "person")]),
                                 "y": entities.mentions_from_names([("Donald Trump Jr.", "person"),
                                                                    ("Donald J. Trump", "person")])})
     assert juniors.mention_entity[("y", 0)] != juniors.mention_entity[("x", 0)] == juniors.mention_entity[("y", 1)]
@@ -204,7 +205,7 @@ def test_acronyms_and_short_forms():
         "c": entities.mentions_from_names([("North Atlantic Treaty Organization", "org"), ("E.U.", "org"),
                                            ("Democratic People's Republic of Korea", "place")]),
     }
-    result = entities.resolve(mentions)
+    result = entity_resolution.resolve(mentions)
     for i in range(3):
         assert result.mention_entity[("a", i)] == result.mention_entity[("b", i)]
     assert result.mention_entity[("c", 0)] == result.mention_entity[("a", 0)]
@@ -219,7 +220,7 @@ def test_acronyms_and_short_forms():
 
 
 def test_possessives_are_the_entity():
-    result = entities.resolve({
+    result = entity_resolution.resolve({
         "a": entities.mentions_from_names([("Putin's", "person"), ("Vladimir Putin", "person"), ("Kyiv's", "place")]),
         "b": entities.mentions_from_names([("Putin", "person"), ("Kiev", "place"), ("Russia's", "place")]),
         "c": entities.mentions_from_names([("Russia", "place")]),
@@ -249,7 +250,7 @@ def test_alias_benchmark_fixture():
     assert len({(m["entity"], m["text"]) for m in mentions}) >= 60 and len({m["entity"] for m in mentions}) >= 20
     articles = {i: entities.mentions_from_names([(m["text"], m["type"]) for m in a["mentions"]])
                 for i, a in enumerate(data["articles"])}
-    result = entities.resolve(articles)
+    result = entity_resolution.resolve(articles)
     predicted: dict[str, set[str]] = {}
     gold: dict[str, set[str]] = {}
     for i, a in enumerate(data["articles"]):
@@ -442,7 +443,7 @@ def test_politics_with_a_vote_count_is_no_sports_page():
     paragraphs = ["Former NFL player-turned-activist Colin Kaepernick has written a memoir.",
                   "The Senate voted 51-49 to confirm the judge, a goal the party set at the start of the season.",
                   "Chicago said the title of the bill was misleading, and Boston agreed after a round of talks."]
-    assert not entities._sports_article(entities.prepare(paragraphs), paragraphs)
+    assert not entities.wire.sports_article(entities.prepare(paragraphs), paragraphs)
     found = kinds_of(paragraphs)
     assert {("Chicago", "place"), ("Boston", "place")} <= found
 
@@ -491,7 +492,7 @@ def test_the_entity_stage_reuses_the_quote_stage_parses_and_finds_the_same():
     assert analyse.article_nlp("a", paragraphs) == alone
     assert alone[0] and {"Vladimir Putin", "Kursk region", "Kremlin"} <= {m["key"] for m in alone[1]}
 
-    _found, parsed = analyse._quotes_and_parses(paragraphs)
+    parsed = quotes.analyse_quotes(paragraphs).docs
     texts = entities.prepare(paragraphs)
     docs = entities.parse(texts, parsed)
     reused = {i for i, (doc, given) in enumerate(zip(docs, parsed)) if doc is given}
@@ -506,7 +507,7 @@ def test_shared_parses_give_the_same_quotes_and_mentions_on_the_seeds():
         alone = (analyse.quote_rows(name, quotes.extract_quotes(paragraphs)),
                  analyse.article_mentions(name, paragraphs))
         assert analyse.article_nlp(name, paragraphs) == alone, name
-        _found, parsed = analyse._quotes_and_parses(paragraphs)
+        parsed = quotes.analyse_quotes(paragraphs).docs
         docs = entities.parse(entities.prepare(paragraphs), parsed)
         parsed_count += sum(d is not None for d in parsed)
         reused += sum(doc is given for doc, given in zip(docs, parsed))

@@ -538,7 +538,7 @@ QUOTE_TEXT = st.lists(st.sampled_from(TOKENS[:50] + ["“We will rebuild,” ", 
 @bounded(60)
 @given(st.lists(QUOTE_TEXT | news_text.map(lambda t: " ".join(t.split())), min_size=1, max_size=6))
 def test_quotes_inside_their_paragraph(paragraphs):
-    check_quotes(quotes._extract(paragraphs, None), paragraphs)
+    check_quotes(quotes.analyse_quotes(paragraphs).quotes, paragraphs)
 
 
 @bounded(30)
@@ -548,7 +548,7 @@ def test_quotes_of_mutated_seeds(seed_paragraphs, data):
     i = data.draw(st.integers(0, len(paragraphs) - 1))
     raw = data.draw(mutated([paragraphs[i].encode()]))
     paragraphs[i] = " ".join(raw.decode("utf-8", "replace").split()) or "x"
-    check_quotes(quotes._extract(paragraphs, None), paragraphs)
+    check_quotes(quotes.analyse_quotes(paragraphs).quotes, paragraphs)
 
 
 @bounded(30)
@@ -558,7 +558,7 @@ def test_quotes_with_a_real_parse(paragraphs):
     from ingest.document import nlp
 
     docs = list(nlp.load().pipe(quotes.plain_paragraph(p)[0] for p in paragraphs))
-    check_quotes(quotes._extract(paragraphs, docs), paragraphs)
+    check_quotes(quotes.analyse_quotes(paragraphs, docs).quotes, paragraphs)
 
 
 # --- quote clusters ----------------------------------------------------------------------

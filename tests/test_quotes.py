@@ -444,10 +444,11 @@ import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from ingest.document import quotes as quotes_module  # noqa: E402
+from ingest.document.quotes import ranker  # noqa: E402
 
 
 def test_speaker_model_features_match_the_code():
-    data = json.loads(quotes_module.SPEAKER_MODEL_PATH.read_text("utf-8"))
+    data = json.loads(ranker.SPEAKER_MODEL_PATH.read_text("utf-8"))
     assert data["model"]["features"] == quotes_module.SPEAKER_FEATURES
     assert len(set(quotes_module.SPEAKER_FEATURES)) == len(quotes_module.SPEAKER_FEATURES)
     assert "train split" in data["about"] and "dev never seen" in data["about"]
@@ -481,7 +482,7 @@ print("ok")
 def test_every_candidate_has_every_feature_and_the_rules_choice_is_one_of_them():
     paragraphs = ["Tom Silva, the harbour master, was asked about the storm on Monday.",
                   "“It was the worst I have seen,” he told reporters as Ana Reis looked on."]
-    infos, _, quotes = quotes_module._analyse(paragraphs, None, rank=False)
+    infos, _, quotes = quotes_module.analyse_quotes(paragraphs, None, rank=False)
     quote = only(quotes)
     candidates = quotes_module.speaker_candidates(infos, quote, None)
     assert {c.mention.text for c in candidates} >= {"he", "Ana Reis", "Tom Silva", "reporters"}
@@ -493,7 +494,7 @@ def test_every_candidate_has_every_feature_and_the_rules_choice_is_one_of_them()
 
 def test_the_ranker_finds_a_speaker_the_rules_leave_out():
     paragraphs = ["Ana Reis, the mayor, toured the harbour on Monday.", "“We will rebuild the wall before winter.”"]
-    rules = only(quotes_module._analyse(paragraphs, None, rank=False)[2])
+    rules = only(quotes_module.analyse_quotes(paragraphs, None, rank=False)[2])
     ranked = only(extract_quotes(paragraphs))
     assert rules.speaker is None
     assert (ranked.speaker, ranked.speaker_paragraph, ranked.speaker_resolved) == ("Ana Reis", 0, "Ana Reis")
@@ -501,7 +502,7 @@ def test_the_ranker_finds_a_speaker_the_rules_leave_out():
 
 def test_without_the_model_the_rules_speak(monkeypatch, tmp_path):
     paragraphs = ["Ana Reis, the mayor, toured the harbour on Monday.", "“We will rebuild the wall before winter.”"]
-    monkeypatch.setattr(quotes_module, "SPEAKER_MODEL_PATH", tmp_path / "missing.json")
+    monkeypatch.setattr(ranker, "SPEAKER_MODEL_PATH", tmp_path / "missing.json")
     quotes_module.speaker_model.cache_clear()
     try:
         assert only(extract_quotes(paragraphs)).speaker is None
@@ -511,11 +512,11 @@ def test_without_the_model_the_rules_speak(monkeypatch, tmp_path):
 
 
 def test_a_stale_model_is_refused_with_a_warning(monkeypatch, tmp_path):
-    data = json.loads(quotes_module.SPEAKER_MODEL_PATH.read_text("utf-8"))
+    data = json.loads(ranker.SPEAKER_MODEL_PATH.read_text("utf-8"))
     data["model"]["features"] = list(reversed(data["model"]["features"]))
     stale = tmp_path / "stale.json"
     stale.write_text(json.dumps(data), "utf-8")
-    monkeypatch.setattr(quotes_module, "SPEAKER_MODEL_PATH", stale)
+    monkeypatch.setattr(ranker, "SPEAKER_MODEL_PATH", stale)
     quotes_module.speaker_model.cache_clear()
     try:
         with pytest.warns(UserWarning, match="SPEAKER_FEATURES"):

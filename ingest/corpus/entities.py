@@ -14,12 +14,12 @@ def link_entities(db) -> None:
     paragraphs that left the body (repeated furniture) are dropped.
 
     Streams: each mention comes with its provisional key, found in the
-    per-document stage (entities.provisional_keys); the resolver keeps
+    per-document stage (ingest.document.entities.provisional_keys); the resolver keeps
     counts per distinct name, and the mentions stay in `_mentions` (read
     twice: counted, then written with their entities) until the keys are
     merged into entities, so memory does not grow with the number of
     mentions."""
-    from ..document import entities
+    from .entity_resolution import EntityResolver
 
     # The mentions that count: in paragraphs still in the body, in the
     # order they came (article, paragraph, offset): the resolver counts
@@ -27,7 +27,7 @@ def link_entities(db) -> None:
     kept = """from _mentions m join paragraphs p on p.id = m.article || '-' || m.paragraph
               where m.ident is not null"""
     order = "order by m.article, m.paragraph, m.start, m.rowid"
-    resolver = entities.Resolver()
+    resolver = EntityResolver()
     for ident, display, text, confidence in db.conn.execute(
             f"select m.ident, m.display, m.text, m.confidence {kept} {order}"):
         resolver.add(ident, display, text, confidence)

@@ -2,7 +2,10 @@
 
 `analyse` is a pure function of its RawDocument, so it can run in any
 process, in any order. It never raises for a bad document: whatever goes
-wrong becomes an error record naming the stage and the reason.
+wrong becomes an error record naming the stage and the reason. A document
+that cannot be read or extracted gives no article; an NLP step that fails
+on an article (stage "quotes" or "entities") leaves the article without
+what that step finds, and its error row says why.
 """
 
 from __future__ import annotations
@@ -139,7 +142,9 @@ def _analyse_document(doc: RawDocument, nlp: bool) -> Analysis:
         for f in figures.find_figures(article.paragraphs)
     ]
     if nlp and result.article["language"] in NLP_LANGUAGES:
-        result.quotes, result.mentions = article_nlp(aid, article.paragraphs, result.timings)
+        failures: list[tuple[str, str]] = []
+        result.quotes, result.mentions = article_nlp(aid, article.paragraphs, result.timings, failures)
+        result.errors += [_error(doc, stage, message) for stage, message in failures]
     if article.outlet_name or article.outlet_domain:
         result.outlet = (article.outlet_name, article.outlet_domain)
     return result
@@ -167,53 +172,70 @@ def article_credits(aid: str, article: extract.Article) -> list[dict]:
 NLP_LANGUAGES = {"en", None}
 
 
-def article_nlp(aid: str, paragraphs: list[str], timings: dict[str, float] | None = None
-                ) -> tuple[list[dict], list[dict]]:
-    """Quotes and mentions of one article, each paragraph parsed once.
+def article_nlp(aid: str, paragraphs: list[str], timings: dict[str, float] | None = None,
+                failures: list[tuple[str, str]] | None = None) -> tuple[list[dict], list[dict]]:
+    """Quote rows and mention rows of one article, each paragraph parsed once.
 
     The quote stage parses, with the full pipeline, the paragraphs it needs
-    (those with quote marks and their neighbours: about half of a news
-    article); the entity stage reuses those Docs where its own text for the
-    paragraph is the same, and runs its ner-only pipeline on the rest.
-    Parsing those paragraphs twice cost a quarter of the per-document stage
-    (the first 100 allsides articles: 24.6 -> 17.7 CPU seconds for quotes
-    and entities, same results; bench/build.py times it). Quotes come out
-    exactly as `quotes.extract_quotes` gives them; the reused Docs' entities
-    come from the same ner (en_core_web_sm's has its own tok2vec), only
-    kept within the sentences the parser found: the same mentions on 100
-    allsides articles, PolNeAR dev and the seeds, the same CoNLL++ and
-    WikiGold scores. `timings` gets the seconds of each stage."""
-    timings = {} if timings is None else timings
-    started = time.perf_counter()
-    found, parsed = _quotes_and_parses(paragraphs)
-    quotes = quote_rows(aid, found)
-    middle = time.perf_counter()
-    mentions = article_mentions(aid, paragraphs, parsed)
-    timings["quotes"] = middle - started
-    timings["entities"] = time.perf_counter() - middle
-    return quotes, mentions
+    (those with quote marks and their neighbours); the entity stage reuses
+    those Docs where its own text for the paragraph is the same, and runs
+    its ner-only pipeline on the rest. The rows are the ones each stage
+    gives alone (`quote_rows` of `quotes.extract_quotes`, `article_mentions`).
+    `timings` gets the seconds of each stage.
 
-
-def _quotes_and_parses(paragraphs: list[str]) -> tuple[list, list]:
-    """`quotes.extract_quotes(paragraphs)`, and the Doc it parsed for each
-    paragraph (None where it parsed none). Never raises, as extract_quotes.
-    extract_quotes is `_analyse(paragraphs, docs)[2]` and has no public way
-    to hand its parses back; tests/test_entities.py checks the two agree."""
+    `failures`: when given, a stage that raises gives no rows and adds
+    (stage, "<ExceptionType>: <reason>") to it, with stage "quotes" or
+    "entities"; a step that fails but leaves a result (the speaker ranker,
+    the entity rules on one paragraph) adds its row too. Without it, a
+    failing stage raises."""
     from . import quotes
 
+    timings = {} if timings is None else timings
+    problems = None if failures is None else []
+    started = time.perf_counter()
     try:
-        infos, _resolver, found = quotes._analyse(list(paragraphs), None)
-    except Exception:  # noqa: BLE001 - same promise as extract_quotes: no quotes rather than no article
-        return [], []
-    return found, [info.doc for info in infos]
+        found = quotes.analyse_quotes(paragraphs, problems=problems)
+        rows, parsed = quote_rows(aid, found.quotes), found.docs
+    except Exception as exc:  # noqa: BLE001 - recorded: the article stays, without quotes
+        if failures is None:
+            raise
+        failures.append(("quotes", _reason(exc)))
+        rows, parsed = [], None
+    _note(failures, "quotes", problems)
+    middle = time.perf_counter()
+    try:
+        mentions = article_mentions(aid, paragraphs, parsed, problems=problems)
+    except Exception as exc:  # noqa: BLE001 - recorded: the article stays, without mentions
+        if failures is None:
+            raise
+        failures.append(("entities", _reason(exc)))
+        mentions = []
+    _note(failures, "entities", problems)
+    timings["quotes"] = middle - started
+    timings["entities"] = time.perf_counter() - middle
+    return rows, mentions
 
 
-def article_mentions(aid: str, paragraphs: list[str], parsed: list | None = None) -> list[dict]:
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _note(failures: list[tuple[str, str]] | None, stage: str, problems: list[str] | None) -> None:
+    """Move the problems a stage reported into `failures`, under its name."""
+    if failures is not None and problems:
+        failures += [(stage, problem) for problem in problems]
+        problems.clear()
+
+
+def article_mentions(aid: str, paragraphs: list[str], parsed: list | None = None,
+                     problems: list[str] | None = None) -> list[dict]:
     """People, organisations, places and other names, as written, paragraph
-    by paragraph. `parsed`: full-pipeline Docs the caller has (see article_nlp)."""
+    by paragraph. `parsed`: full-pipeline Docs the caller has (see
+    article_nlp). Raises what recognition raises; `problems`: see
+    `entities.recognise_article`."""
     from . import entities
 
-    found = entities.recognise(paragraphs, parsed=parsed)
+    found = entities.recognise_article(paragraphs, parsed=parsed, problems=problems)
     return [
         {"article": aid, "paragraph": m.paragraph, "start": m.start, "end": m.end, "text": m.text,
          "type": m.type, "key": m.key, "label": m.label, "hint": m.hint,
