@@ -81,10 +81,12 @@ class ParagraphInfo:
 
 
 def inside(pos: int, segments: Sequence[Segment]) -> bool:
+    """Whether the character at `pos` is quoted."""
     return any(s.start <= pos < s.end for s in segments)
 
 
 def sentence_of(info: ParagraphInfo, pos: int) -> int:
+    """Index of the parsed sentence holding the character at `pos` (0 unparsed)."""
     return max(0, bisect_right(info.sentence_starts, pos) - 1)
 
 
@@ -97,6 +99,8 @@ def outside_quotes(info: ParagraphInfo) -> str:
 
 
 def quote_of(info: ParagraphInfo, segment: Segment, kind: QuoteKind, attribution: Attribution | None) -> Quote:
+    """The Quote for a segment, its text cut from the paragraph as given, with
+    the attribution's speaker and cue."""
     quote = Quote(info.index, segment.start, segment.end, info.original[segment.start:segment.end], kind)
     if attribution is None:
         return quote

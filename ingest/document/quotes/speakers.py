@@ -64,6 +64,9 @@ def _gender_hint(text: str) -> str | None:
 
 
 def collect_people(info: ParagraphInfo) -> None:
+    """Fill the paragraph's `persons` (recognised names, or runs of
+    capitalised words where unparsed), its named `subjects` and its
+    `sentence_starts`."""
     if info.doc is None:
         info.persons = [SpeakerMention(info.index, start, end, info.text[start:end])
                         for start, end in name_runs(info.text[:MAX_PARAGRAPH_CHARS])
