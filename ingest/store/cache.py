@@ -207,8 +207,10 @@ class AnalysisCache:
         return analysis
 
     def keep(self, analysis: Analysis) -> None:
-        """Keep a freshly made Analysis (of a document that became an article)."""
-        if analysis.article is None:
+        """Keep a freshly made Analysis of a document that became an article
+        with no step failing on it (a failure may not happen twice: the
+        next build analyses it again)."""
+        if analysis.article is None or analysis.errors:
             return
         key = (analysis.source["sha256"], analysis.source["format"], self.version)
         self.db.execute("insert or replace into analyses values (?, ?, ?, ?, ?)",

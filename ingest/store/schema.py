@@ -297,7 +297,7 @@ INGEST_ERRORS = Table(
         "id": int,
         "source": str,
         "path": str,
-        "stage": str,  # read, decode, parse, extract, analyse
+        "stage": str,  # read, decode, parse, extract, analyse, dedupe; quotes, entities (the article is kept)
         "message": str,
     },
     foreign_keys=(("source", "sources", "id"),),
