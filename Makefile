@@ -1,5 +1,5 @@
 # Press Atlas. `make run` sets everything up, builds the sample and serves it;
-# `make test` runs the whole test suite.
+# `make test` runs the whole test suite; `make test-fast` the edit-run loop.
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +9,7 @@ SAMPLE := data/sample
 HOST ?= 127.0.0.1
 PORT ?= 8001
 
-.PHONY: install browser run build-sample serve test screenshots lock clean
+.PHONY: install browser run build-sample serve test test-fast screenshots lock clean
 
 install: $(VENV)/.installed
 
@@ -37,8 +37,15 @@ run: build-sample serve
 browser:
 	@test -x /usr/bin/chromium || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
+# The whole suite (what CI runs): every marker, the browser included.
 test: install browser
 	$(BIN)/python -m pytest
+
+# The edit-run loop (a few minutes): no browser, no whole-corpus or wheel
+# builds (the markers are in pyproject.toml); the seeds and the sample are
+# built once per run. PYTEST_ARGS adds to it: make test-fast PYTEST_ARGS='-k quote'
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 # The main pages' screenshots, into docs/screenshots (a test run writes
 # them to a temporary folder).

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from helpers import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without these, Chromium's background connections (updates, sync, QUIC

@@ -1,74 +1,52 @@
-"""Fixtures that build real databases from real corpora.
+"""Fixtures over real databases built from real corpora, and the markers.
 
-`../shared` (beside the repo) holds the seeds and the benchmarks. Tests that
-need it fail when CI=true and it is missing, and skip otherwise.
+Markers (registered in pyproject.toml, which makes pytest refuse unknown ones):
+- nlp: loads spaCy, in this process or in a build's workers (any build
+  without --no-nlp);
+- browser: drives Chromium (tests/browser_helpers.py);
+- shared: needs ../shared beside the repository (the seeds, the
+  benchmarks); when it is missing such a test fails if CI=true and skips
+  otherwise (helpers.shared_path);
+- slow: whole-corpus builds, wheel builds, anything that takes minutes.
+`make test-fast` runs `-m "not browser and not slow"`; `make test` runs all.
+
+A test that uses a fixture needing ../shared, spaCy or the browser without
+its marker stops the collection, and a test that reads ../shared through
+shared_path without the `shared` marker fails: the markers stay true.
+Plain helpers (build, rows, dump...) are in tests/helpers.py.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
-import os
-import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from ingest.cli import cli
-from ingest.document.read import format_of
+import helpers
+from helpers import SAMPLE, build, shared_path
+# Until every test imports its helpers from helpers.py:
+from helpers import REPO, SHARED, dump, expected_documents, rows  # noqa: F401
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-SAMPLE = REPO / "data" / "sample"
-
-
-def shared_path(*parts: str) -> Path:
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        message = f"{path} is missing: these tests need ../shared beside the repository"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+# Fixtures that carry a marker to every test using them (directly or not).
+MARKED_FIXTURES = {
+    "shared": {"seeds", "seeds_db", "site_db"},
+    "nlp": {"nlp", "seeds_db", "sample_db", "site_db"},
+    "browser": {"browser"},
+}
 
 
-def build(tmp_path: Path, *sources, name: str = "atlas.db", args: tuple = ()) -> Path:
-    """Run `press-atlas build` for real and return the database path."""
-    db = tmp_path / name
-    result = CliRunner().invoke(cli, ["build", *map(str, sources), "--db", str(db), *args])
-    assert result.exit_code == 0, result.output + repr(result.exception)
-    return db
+def pytest_collection_modifyitems(config, items):
+    missing = [f"{item.nodeid}: @pytest.mark.{marker} (it uses {', '.join(sorted(used))})"
+               for item in items for marker, fixtures in MARKED_FIXTURES.items()
+               if (used := fixtures & set(getattr(item, "fixturenames", ())))
+               and item.get_closest_marker(marker) is None]
+    if missing:
+        raise pytest.UsageError("tests without the markers their fixtures need:\n" + "\n".join(missing))
 
 
-def rows(db: Path, sql: str, params=()) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
-
-
-def expected_documents(folder: Path) -> set[str]:
-    """Source keys the build should report for a folder, worked out here from
-    the files themselves: one per file, one per non-blank JSON Lines line."""
-    keys = set()
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or format_of(path) is None:
-            continue
-        key = os.path.relpath(path, folder.parent)
-        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-        if format_of(path) == "jsonl":
-            lines = [n for n, line in enumerate(data.split(b"\n"), start=1) if line.strip()]
-            keys.update(f"{key}#L{n}" for n in lines)
-            if not lines:
-                keys.add(key)  # a file with no records is still a document to account for
-        elif format_of(path) == "json" and data.lstrip()[:1] == b"[":
-            for n, _ in enumerate(json.loads(data), start=1):
-                keys.add(f"{key}#{n}")
-        else:
-            keys.add(key)
-    return keys
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    helpers.RUNNING = item  # shared_path checks the running test is marked `shared`
 
 
 @pytest.fixture(scope="session")
@@ -90,3 +68,25 @@ def sample_db(tmp_path_factory) -> Path:
 def site_db(tmp_path_factory, seeds) -> Path:
     """The seeds and the sample in one database, as the site serves it."""
     return build(tmp_path_factory.mktemp("site"), seeds, SAMPLE)
+
+
+@pytest.fixture(scope="session")
+async def ds(site_db):
+    """The site (Datasette, with its plugins and settings) over site_db,
+    started once for the session. Tests must leave it as they found it;
+    one that changes the site's settings or plugins makes its own with
+    ingest.site.make_datasette."""
+    from ingest.site import make_datasette
+
+    datasette = make_datasette(site_db)
+    await datasette.invoke_startup()
+    return datasette
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """spaCy's pipeline (the configured model), loaded once for the session:
+    the one ingest.document.nlp.load() gives the code under test."""
+    from ingest.document import nlp as nlp_module
+
+    return nlp_module.load()

@@ -10,17 +10,12 @@ import json
 import lxml.html
 import pytest
 
-from conftest import build, rows
+from helpers import build, rows
 from ingest.site import make_datasette
 
+pytestmark = pytest.mark.nlp
+
 FORMULAS = ("=", "+", "-", "@", "\t", "\r")
-
-
-@pytest.fixture(scope="module")
-async def site(site_db):
-    ds = make_datasette(site_db)
-    await ds.invoke_startup()
-    return ds
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +48,9 @@ async def api_examples(ds):
     return page, [a.get("href") for a in page.cssselect(".api-url a")]
 
 
-async def test_every_example_is_live(site):
-    page, urls = await api_examples(site)
+@pytest.mark.shared
+async def test_every_example_is_live(ds):
+    page, urls = await api_examples(ds)
     documented = " ".join(urls)
     for parameter in ("_shape=array", "_labels=on", "_col=", "_sort=", "_sort_desc=", "_search=", "_next=",
                       "_facet=", "_dl=1", "_stream=on", ".csv", "_nocol="):
@@ -62,7 +58,7 @@ async def test_every_example_is_live(site):
     statuses = [p.text_content().split(" · ")[0] for p in page.cssselect(".api-example .meta")]
     assert statuses and set(statuses) == {"200"}
     for url in urls:
-        response = await site.client.get(url)
+        response = await ds.client.get(url)
         assert response.status_code == 200, url
         if ".json" in url and "_nl=on" not in url:
             data = response.json()
@@ -70,14 +66,14 @@ async def test_every_example_is_live(site):
     # The _next example really is the second page of the first.
     first = next(u for u in urls if u.endswith("_size=2&_col=title"))
     second = next(u for u in urls if "_next=" in u)
-    one = (await site.client.get(first)).json()
-    two = (await site.client.get(second)).json()
+    one = (await ds.client.get(first)).json()
+    two = (await ds.client.get(second)).json()
     assert {r["id"] for r in one["rows"]}.isdisjoint({r["id"] for r in two["rows"]})
     # Live: the excerpt shown is the start of what the URL answers.
     example = page.cssselect(".api-example")[0]
     url = example.cssselect(".api-url a")[0].get("href")
     shown = example.cssselect("pre")[0].text_content()
-    answer = json.dumps((await site.client.get(url)).json(), indent=2, ensure_ascii=False)
+    answer = json.dumps((await ds.client.get(url)).json(), indent=2, ensure_ascii=False)
     assert answer.startswith(shown.rstrip("\n…"))
 
 
@@ -123,8 +119,9 @@ async def test_empty_database_shows_notes_not_failing_examples(tmp_path):
         assert (await ds.client.get(url)).status_code == 200, url
 
 
-async def test_examples_show_this_sites_address_but_no_forged_host(site):
-    page = (await site.client.get("/-/api", headers={"host": "atlas.example:8443"})).text
+@pytest.mark.shared
+async def test_examples_show_this_sites_address_but_no_forged_host(ds):
+    page = (await ds.client.get("/-/api", headers={"host": "atlas.example:8443"})).text
     assert "http://atlas.example:8443/press_atlas/articles.json" in page  # next_url, as this site's
-    forged = (await site.client.get("/-/api", headers={"host": 'evil.example"><x'})).text
+    forged = (await ds.client.get("/-/api", headers={"host": 'evil.example"><x'})).text
     assert "evil.example" not in forged and "http://localhost/press_atlas/articles.json" in forged

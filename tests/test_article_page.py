@@ -15,29 +15,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import build, rows
+from helpers import build, rows
 from ingest.site import article, article_body, make_datasette
 
 INDEPENDENT = "707a23a156d80705"  # the seed article from The Independent
 
 
-@pytest.fixture(scope="module")
-async def site(site_db):
-    ds = make_datasette(site_db)
-    await ds.invoke_startup()
-    return ds
-
-
-async def page_of(site, article_id):
-    response = await site.client.get(f"/press_atlas/articles/{article_id}")
+async def page_of(ds, article_id):
+    response = await ds.client.get(f"/press_atlas/articles/{article_id}")
     assert response.status_code == 200, response.text[:500]
     return lxml.html.fromstring(response.text)
 
 
-async def test_article_page_shows_the_article(site, site_db):
+@pytest.mark.shared
+@pytest.mark.nlp
+async def test_article_page_shows_the_article(ds, site_db):
     [(title, author, published, words)] = rows(
         site_db, "select title, author, published, word_count from articles where id = ?", [INDEPENDENT])
-    page = await page_of(site, INDEPENDENT)
+    page = await page_of(ds, INDEPENDENT)
     assert page.cssselect("h1#article-title")[0].text_content() == title
     assert page.cssselect(".kicker a")[0].text_content() == "The Independent"
     byline = page.cssselect(".byline")[0].text_content()
@@ -53,8 +48,10 @@ async def test_article_page_shows_the_article(site, site_db):
     assert blocks == [(f"p-{pos}", text) for pos, text in stored]
 
 
-async def test_quotes_are_highlighted_with_their_speakers(site, site_db):
-    page = await page_of(site, INDEPENDENT)
+@pytest.mark.shared
+@pytest.mark.nlp
+async def test_quotes_are_highlighted_with_their_speakers(ds, site_db):
+    page = await page_of(ds, INDEPENDENT)
     body = page.cssselect(".article-body")[0]
     quotes = rows(site_db, """select q.text, p.position, coalesce(e.name, q.speaker_resolved), q.speaker_entity
                               from quotes q join paragraphs p on p.id = q.paragraph left join entities e
@@ -77,18 +74,22 @@ async def test_quotes_are_highlighted_with_their_speakers(site, site_db):
     assert {f"/-/quote-clusters/{c}" for c in clusters} <= hrefs
 
 
-async def test_every_mention_links_to_its_entity_page(site, site_db):
-    page = await page_of(site, INDEPENDENT)
+@pytest.mark.shared
+@pytest.mark.nlp
+async def test_every_mention_links_to_its_entity_page(ds, site_db):
+    page = await page_of(ds, INDEPENDENT)
     links = page.cssselect(".article-body a.mention")
     stored = rows(site_db, "select text, entity from mentions where article = ?", [INDEPENDENT])
     assert sorted((a.text_content(), a.get("href")) for a in links) == \
         sorted((text, "/-/entities/" + entity.replace(":", "%3A")) for text, entity in stored)
     for href in sorted({a.get("href") for a in links})[:12]:
-        assert (await site.client.get(href)).status_code == 200, href
+        assert (await ds.client.get(href)).status_code == 200, href
 
 
-async def test_map_story_copies_credits_and_cuts(site, site_db):
-    page = await page_of(site, INDEPENDENT)
+@pytest.mark.shared
+@pytest.mark.nlp
+async def test_map_story_copies_credits_and_cuts(ds, site_db):
+    page = await page_of(ds, INDEPENDENT)
     places = json.loads(page.cssselect("script#article-places")[0].text)
     expected = rows(site_db, """select distinct e.name, e.latitude, e.longitude from mentions m
                                 join entities e on e.id = m.entity
@@ -116,22 +117,26 @@ async def test_map_story_copies_credits_and_cuts(site, site_db):
     assert f"({len(cut)} blocks)" in details.cssselect("summary")[0].text_content()
 
 
-async def test_a_copy_says_what_it_copies(site, site_db):
+@pytest.mark.shared
+@pytest.mark.nlp
+async def test_a_copy_says_what_it_copies(ds, site_db):
     [(copy, original)] = rows(site_db, "select id, duplicate_of from articles where duplicate_of = ?", [INDEPENDENT])
-    page = await page_of(site, copy)
+    page = await page_of(ds, copy)
     notice = page.cssselect(".notice")[0]
     assert "is a copy" in notice.text_content()
     assert notice.cssselect(f'a[href="/press_atlas/articles/{original}"]')
 
 
-async def test_json_and_csv_links_of_the_row(site, site_db):
-    page = await page_of(site, INDEPENDENT)
+@pytest.mark.shared
+@pytest.mark.nlp
+async def test_json_and_csv_links_of_the_row(ds, site_db):
+    page = await page_of(ds, INDEPENDENT)
     links = {a.text_content(): a.get("href") for a in page.cssselect(".article-links a")}
-    data = (await site.client.get(links["JSON"])).json()
+    data = (await ds.client.get(links["JSON"])).json()
     assert data["rows"][0]["id"] == INDEPENDENT
-    labelled = (await site.client.get(links["JSON with labels"])).json()
+    labelled = (await ds.client.get(links["JSON with labels"])).json()
     assert labelled[0]["outlet"] == {"value": "the-independent", "label": "The Independent"}
-    response = await site.client.get(links["CSV"])
+    response = await ds.client.get(links["CSV"])
     assert response.headers["content-disposition"].startswith("attachment")
     [row] = list(csv.DictReader(io.StringIO(response.text)))
     assert row["id"] == INDEPENDENT and row["outlet_label"] == "The Independent"
@@ -194,6 +199,7 @@ def test_annotations_never_change_the_text(words, spans):
         assert {i for i, (_, tags) in enumerate(chars) if tag in tags} == expected, tag
 
 
+@pytest.mark.nlp
 async def test_hostile_article_is_inert(tmp_path):
     payload = ('<script>alert(1)</script> and <img src=x onerror=alert(2)> and '
                '<a href="javascript:alert(3)">a link</a>')
@@ -294,6 +300,7 @@ def assert_every_paragraph_anchored_and_marked(page, db, article):
     assert rows(db, "select count(*) from quotes")[0][0] >= 2 and rows(db, "select count(*) from mentions")[0][0] >= 15
 
 
+@pytest.mark.nlp
 async def test_markdown_looking_lines_keep_their_anchors_and_marks(markdown_looking_db, tmp_path):
     """Every paragraph gets its #p-N anchor and every quote and name its mark,
     as built (the Markdown escaped) and as an older database holds it (the
@@ -390,7 +397,9 @@ def test_marking_work_grows_linearly_with_the_marks():
     assert work[1000] < 5 * work[250], work
 
 
-async def test_bodies_are_rendered_once_and_off_the_event_loop(site_db, monkeypatch):
+@pytest.mark.shared
+@pytest.mark.nlp
+async def test_bodies_are_rendered_once_and_off_the_event_loop(ds, site_db, monkeypatch):
     import threading
 
     threads = []
@@ -402,10 +411,9 @@ async def test_bodies_are_rendered_once_and_off_the_event_loop(site_db, monkeypa
 
     monkeypatch.setattr(article, "render_body", recorded)
     monkeypatch.setattr(article, "bodies", article.BoundedCache(2))
-    site = make_datasette(site_db)
     ids = [a for (a,) in rows(site_db, "select id from articles order by id limit 3")]
     for aid in [ids[0], ids[0], ids[1], ids[0], ids[2], ids[1]]:
-        await page_of(site, aid)
+        await page_of(ds, aid)
     # Rendered when first asked for, and again only once pushed out of the cache (two bodies).
     assert len(threads) == 4 and article.bodies.hits == 2
     assert all(t is not threading.main_thread() for t in threads)
@@ -427,17 +435,19 @@ def test_control_characters_in_names_render():
     assert body["annotations"] == 2
 
 
-async def test_long_lists_say_they_are_cut(site, site_db, monkeypatch):
+@pytest.mark.shared
+@pytest.mark.nlp
+async def test_long_lists_say_they_are_cut(ds, site_db, monkeypatch):
     monkeypatch.setattr(article, "MAX_ROWS", 2)
     monkeypatch.setattr(article, "MAX_FIGURES", 1)
     [(quotes,)] = rows(site_db, "select count(*) from quotes where article = ?", [INDEPENDENT])
     [(figures,)] = rows(site_db, "select count(*) from figures where article = ?", [INDEPENDENT])
     assert quotes > 2 and figures > 1
-    page = await page_of(site, INDEPENDENT)
+    page = await page_of(ds, INDEPENDENT)
     assert len(page.cssselect(".quote-list > li")) == 2
     note = page.cssselect(".article-quotes .more")[0]
     assert f"The first 2 of {quotes} quotes" in note.text_content()
-    assert (await site.client.get(note.cssselect("a")[0].get("href"))).status_code == 200
+    assert (await ds.client.get(note.cssselect("a")[0].get("href"))).status_code == 200
     figures_note = page.cssselect(".aside-figures .more")[0]
     assert f"The first 1 of {figures}" in figures_note.text_content()
     link = figures_note.cssselect("a")[0].get("href")

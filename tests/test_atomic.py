@@ -23,13 +23,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SAMPLE, build
+from helpers import REPO, SAMPLE, build, dump
 from ingest.store.cache import cache_path_for
 from ingest.build import CHECKPOINTS as STAGES
 from ingest.store.atomic import PAUSE_ENV
-from test_build import dump
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.shared, pytest.mark.slow, pytest.mark.timeout(300)]
 
 
 def sha(path: Path) -> str:
@@ -157,6 +156,7 @@ def test_killed_parallel_build_while_linking_in_two_processes(stage, tmp_path, p
     assert dump(db) == expected
 
 
+@pytest.mark.nlp
 def test_a_build_killed_late_is_resumed_from_its_analyses(tmp_path, seeds):
     """Killed after every document was analysed (NLP on): the next build
     analyses none of the articles again and writes what a full build does."""

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from conftest import REPO
+from helpers import REPO
 
 sys.path.insert(0, str(REPO / "bench"))
 from aeb_metric import aggregate, score_page, shingles, tokens  # noqa: E402

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import build, rows
+import pytest
+
+from helpers import build, rows
 from ingest.corpus.boilerplate import drop_markdown_blocks, line_key, markdown_block_text
 
 FURNITURE = ("Our reporting on the coast is paid for by readers like you, and it stays free "
@@ -42,6 +44,7 @@ def _record(title, paragraphs, outlet, extra):
             "text": "\n\n".join(paragraphs + extra)}
 
 
+@pytest.mark.nlp
 def test_line_in_three_articles_of_one_outlet_is_cut(tmp_path):
     corpus = tmp_path / "feed"
     corpus.mkdir()
@@ -73,6 +76,7 @@ def test_line_in_three_articles_of_one_outlet_is_cut(tmp_path):
         assert "comments" not in body_markdown
 
 
+@pytest.mark.nlp
 def test_background_in_a_few_of_many_articles_stays(tmp_path):
     corpus = tmp_path / "feed"
     corpus.mkdir()
@@ -87,6 +91,7 @@ def test_background_in_a_few_of_many_articles_stays(tmp_path):
     assert rows(db, "select count(*) from paragraphs where text = ?", [BACKGROUND])[0][0] == 3
 
 
+@pytest.mark.nlp
 def test_copies_and_quotes_are_not_furniture(tmp_path):
     corpus = tmp_path / "feed"
     corpus.mkdir()

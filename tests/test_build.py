@@ -10,11 +10,13 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from conftest import SAMPLE, build, expected_documents, rows
+from helpers import SAMPLE, build, dump, expected_documents, rows
 from ingest import build as build_module
 from ingest.cli import cli
 from ingest.store import writer as write
 from ingest.store.schema import TABLES
+
+pytestmark = pytest.mark.nlp
 
 
 def accounted(db) -> dict[str, str]:
@@ -42,6 +44,7 @@ def test_every_input_is_an_article_or_an_error(corpus, request):
         assert path in outcome and stage and len(message) > 10
 
 
+@pytest.mark.shared
 def test_seeds_all_become_articles(seeds_db):
     assert set(accounted(seeds_db).values()) == {"article"}
     assert rows(seeds_db, "select count(*) from articles")[0][0] == 5
@@ -68,26 +71,7 @@ def test_summary_line(tmp_path):
     assert articles + errors == documents
 
 
-def dump(db) -> dict[str, list]:
-    """The whole content of a database, canonically: its schema, and every
-    table's rows with their rowids, in rowid order (FTS index tables and
-    the planner's statistics included; virtual tables are read through
-    their shadow tables)."""
-    conn = sqlite3.connect(db)
-    try:
-        content = {"schema": conn.execute(
-            "select type, name, tbl_name, sql from sqlite_master order by type, name").fetchall()}
-        for name, sql in conn.execute("select name, sql from sqlite_master where type = 'table' order by name"):
-            if sql.upper().startswith("CREATE VIRTUAL TABLE"):
-                continue
-            order = "rowid" if "WITHOUT ROWID" not in sql.upper() else "1"
-            columns = "rowid, *" if order == "rowid" else "*"
-            content[name] = conn.execute(f"select {columns} from [{name}] order by {order}").fetchall()
-        return content
-    finally:
-        conn.close()
-
-
+@pytest.mark.shared
 def test_second_build_gives_same_ids_and_content(tmp_path, seeds, site_db):
     """Nothing in the database depends on the run: no timestamps, no
     timings, no order of worker completion."""
@@ -98,6 +82,7 @@ def test_second_build_gives_same_ids_and_content(tmp_path, seeds, site_db):
     assert first == second
 
 
+@pytest.mark.shared
 def test_ids_do_not_depend_on_how_the_folder_is_named(tmp_path, seeds, seeds_db):
     """Article ids come from the content: the same files from another place
     keep their ids."""
@@ -109,6 +94,7 @@ def test_ids_do_not_depend_on_how_the_folder_is_named(tmp_path, seeds, seeds_db)
     assert rows(other, "select id from articles order by id") == rows(seeds_db, "select id from articles order by id")
 
 
+@pytest.mark.shared
 def test_fts_finds_kovalenko_exactly_where_he_is_mentioned(seeds, site_db):
     mentioned = {f"seeds/{f.name}" for f in seeds.iterdir() if "Kovalenko" in f.read_text("utf-8")}
     assert mentioned, "the seeds mention Kovalenko"
@@ -123,6 +109,7 @@ def test_fts_finds_kovalenko_exactly_where_he_is_mentioned(seeds, site_db):
     assert by_paragraph == expected
 
 
+@pytest.mark.shared
 def test_foreign_keys_are_declared(seeds_db):
     conn = sqlite3.connect(seeds_db)
     fks = {(t, r[3], r[2]) for t in ("articles", "paragraphs", "ingest_errors")
@@ -134,6 +121,7 @@ def test_foreign_keys_are_declared(seeds_db):
     assert conn.execute("pragma foreign_key_check").fetchall() == []
 
 
+@pytest.mark.shared
 def test_raw_input_is_kept(seeds, seeds_db):
     import zlib
 
@@ -166,14 +154,18 @@ def test_missing_source_is_a_usage_error(tmp_path):
     assert not (tmp_path / "x.db").exists()
 
 
-@pytest.mark.parametrize("workers", ["2", "0"])
+@pytest.mark.shared
+@pytest.mark.parametrize("workers", ["1", "2"])
 def test_the_database_does_not_depend_on_the_workers(workers, tmp_path, site_db, seeds):
-    """2 worker processes, or none (analysed in the build's own process),
-    give the same database as the default one worker."""
+    """One worker process (the default) or two give the same database as
+    none (site_db: analysed in the build's own process, as the tests'
+    builds are)."""
     other = build(tmp_path, seeds, SAMPLE, name="other.db", args=("--workers", workers))
     assert dump(other) == dump(site_db)
 
 
+@pytest.mark.shared
+@pytest.mark.slow
 def test_quotes_dropped_with_repeated_lines_leave_the_clusters_as_one_process_finds_them(
         tmp_path, site_db, seeds, monkeypatch):
     """With 2 workers the quote clusters are found in the second process
@@ -246,6 +238,7 @@ def test_same_names_twice_and_undecodable_names(tmp_path):
     assert set(accounted(db).values()) == {"article"}
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_pathological_text_is_linear(tmp_path):
     """One 3 MB word, and 100,000 hard-wrapped lines inside an open quote:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import rows
+from helpers import rows
 from ingest.document import clean, extract
 
 # (seed, kind, a line that must go, a line of the article that must stay)
@@ -68,6 +68,8 @@ def seed_rows(seeds_db):
     return bodies, removed
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
 @pytest.mark.parametrize("seed, kind, goes, stays", FURNITURE, ids=[f"{f[0]}-{f[1]}" for f in FURNITURE])
 def test_furniture_goes_article_stays(seed_rows, seed, kind, goes, stays):
     bodies, removed = seed_rows
@@ -77,6 +79,8 @@ def test_furniture_goes_article_stays(seed_rows, seed, kind, goes, stays):
     assert stays in body, f"article text lost from {seed}"
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
 def test_subheads_stay(seed_rows):
     bodies, _ = seed_rows
     body = bodies["002"][1]
@@ -84,6 +88,8 @@ def test_subheads_stay(seed_rows):
     assert "North Korean troops will soon enter the Russian-Ukrainian front" in body
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
 def test_forum_holes_are_closed_up_and_marked(seeds_db):
     [(body, redacted)] = rows(seeds_db, "select body_text, redacted from articles a join sources s "
                                         "on s.id = a.source where s.path like 'seeds/000_%'")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import difflib
 
-from conftest import rows
+import pytest
+
+from helpers import rows
 from ingest.corpus import copies
 from ingest.document import metadata
 
@@ -18,6 +20,8 @@ def _by_path(db) -> dict[str, dict]:
     return out
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
 def test_seed_repost_is_a_copy_of_its_original(seeds_db):
     arts = _by_path(seeds_db)
     repost = next(a for name, a in arts.items() if name.startswith("000_"))
@@ -28,6 +32,8 @@ def test_seed_repost_is_a_copy_of_its_original(seeds_db):
     assert [a for a in arts.values() if a["duplicate_of"]] == [repost]
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
 def test_seed_shared_passages_are_really_shared(seeds_db):
     passages = rows(seeds_db, """
         select pa.text, pb.text, x.article_a, x.article_b, x.similarity
@@ -50,6 +56,7 @@ def test_seed_shared_passages_are_really_shared(seeds_db):
             assert text in listed
 
 
+@pytest.mark.nlp
 def test_sample_reposts_found_with_direction(sample_db):
     arts = _by_path(sample_db)
     assert arts["tidewatch-forum-repost-harbour-gazette.txt"]["duplicate_of"] == \
@@ -62,6 +69,7 @@ def test_sample_reposts_found_with_direction(sample_db):
     assert all(arts[n]["duplicate_of"] is None for n in originals)
 
 
+@pytest.mark.nlp
 def test_sample_credits(sample_db):
     credits = rows(sample_db, """
         select s.path, c.agency, c.kind from credits c join articles a on a.id = c.article

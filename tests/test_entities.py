@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, shared_path
+from helpers import REPO, shared_path
 from ingest.corpus import entity_resolution
 from ingest.document import analyse, entities, extract, quotes
 from ingest.document import gazetteer as gaz
+
+pytestmark = pytest.mark.nlp
 
 FIXTURE = REPO / "bench" / "fixtures" / "name_variants.json"
 
@@ -36,6 +38,7 @@ def entity_of(result: entity_resolution.Resolution, found: dict, article: str, t
 
 # --- the gazetteer -----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_gazetteer_is_built_on_demand_outside_the_repository(tmp_path, monkeypatch):
     monkeypatch.setenv("PRESS_ATLAS_CACHE", str(tmp_path / "cache"))
     target = gaz.default_path()
@@ -308,6 +311,7 @@ def _by_name(result, type_):
     return {e.name: e for e in result.entities if e.type == type_}
 
 
+@pytest.mark.shared
 def test_seed_people_and_organisations_with_their_variants(seed_resolution):
     found, result = seed_resolution
     for type_, expected in (("person", SEED_PEOPLE), ("org", SEED_ORGS)):
@@ -320,6 +324,7 @@ def test_seed_people_and_organisations_with_their_variants(seed_resolution):
     assert "Kovalenko" not in zelensky.aliases and "Zelenska" not in zelensky.aliases
 
 
+@pytest.mark.shared
 def test_seed_places_are_on_the_map_where_they_belong(seed_resolution):
     found, result = seed_resolution
     reference = json.loads(FIXTURE.read_text("utf-8"))["seed_places"]
@@ -339,6 +344,7 @@ def test_seed_places_are_on_the_map_where_they_belong(seed_resolution):
         {ref["name"] if ref["name"] != "Zaporizhzhia" else "Zaporizhzhya" for ref in reference}
 
 
+@pytest.mark.shared
 def test_seed_pages_as_dumped_keep_every_variant():
     """The whole page dumps (captions and bylines too): 002 also writes
     Zelenskyi and Zelenskyy, 004 credits AFP and Getty Images."""
@@ -500,6 +506,7 @@ def test_the_entity_stage_reuses_the_quote_stage_parses_and_finds_the_same():
     assert [doc.text for doc in docs] == texts
 
 
+@pytest.mark.shared
 def test_shared_parses_give_the_same_quotes_and_mentions_on_the_seeds():
     seeds = shared_path("corpus", "seeds")
     reused = parsed_count = 0

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 
-from conftest import rows
+import pytest
+
+from helpers import rows
+
+pytestmark = pytest.mark.nlp
 
 
+@pytest.mark.shared
 def test_mentions_point_at_their_text(site_db):
     mentions = rows(site_db, """select m.text, m.start, m."end", p.text from mentions m
                                join paragraphs p on p.id = m.paragraph""")
@@ -15,6 +20,7 @@ def test_mentions_point_at_their_text(site_db):
         assert paragraph[start:end] == text
 
 
+@pytest.mark.shared
 def test_one_zelensky_however_spelt(site_db):
     [(entity, name, aliases, articles)] = rows(site_db, """select id, name, aliases, article_count
         from entities where type = 'person' and name like '%Zelensk%'""")
@@ -25,6 +31,7 @@ def test_one_zelensky_however_spelt(site_db):
     assert set(json.loads(aliases)) <= written
 
 
+@pytest.mark.shared
 def test_places_on_the_map_and_not_guessed(site_db):
     places = {name: (kind, lat, lon, country) for name, kind, lat, lon, country in rows(site_db, """
         select name, kind, latitude, longitude, country from entities where type = 'place'""")}
@@ -36,12 +43,14 @@ def test_places_on_the_map_and_not_guessed(site_db):
         assert (kind is None) == (lat is None) == (lon is None)
 
 
+@pytest.mark.shared
 def test_only_english_articles_get_entities(site_db):
     french = rows(site_db, "select id from articles where language = 'fr'")
     assert french
     assert rows(site_db, "select count(*) from mentions where article = ?", [french[0][0]])[0][0] == 0
 
 
+@pytest.mark.shared
 def test_counts_match_the_mentions(site_db):
     for entity, articles, count in rows(site_db, "select id, article_count, mention_count from entities"):
         assert rows(site_db, "select count(distinct article), count(*) from mentions where entity = ?",
@@ -49,7 +58,7 @@ def test_counts_match_the_mentions(site_db):
 
 
 def test_no_nlp_builds_without_entities(tmp_path):
-    from conftest import SAMPLE, build
+    from helpers import SAMPLE, build
     db = build(tmp_path, SAMPLE, args=("--no-nlp",))
     assert rows(db, "select count(*) from entities")[0][0] == 0
     assert rows(db, "select count(*) from articles")[0][0] == 12
@@ -58,7 +67,7 @@ def test_no_nlp_builds_without_entities(tmp_path):
 def test_record_languages_are_codes_and_english_gets_entities(tmp_path):
     import json as _json
 
-    from conftest import build
+    from helpers import build
     from ingest.document.metadata import language_code
 
     assert [language_code(v) for v in ("en-GB", "EN", "English", "pt_BR", "xx-yy-zz", "???", None)] == \

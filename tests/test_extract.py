@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import SAMPLE, rows
+from helpers import SAMPLE, rows
 from ingest.document import decode, extract, metadata
 from ingest.document.analyse import analyse
 from ingest.document.read import RawDocument
@@ -69,6 +69,7 @@ def test_hard_wrapped_lines_are_rejoined():
     ]
 
 
+@pytest.mark.shared
 def test_seed_blog_repost_quote_is_one_paragraph(seeds):
     text = next(seeds.glob("003_*.txt")).read_text("utf-8")
     article = extract.from_text(text)
@@ -77,6 +78,8 @@ def test_seed_blog_repost_quote_is_one_paragraph(seeds):
                             'North Korean soldiers in their assaults.') for p in article.paragraphs)
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
 def test_seed_titles_bylines_and_dates(seeds_db, seeds):
     found = {path.split("/")[-1][:3]: (title, author, published) for path, title, author, published in rows(
         seeds_db, "select s.path, a.title, a.author, a.published from articles a join sources s on s.id = a.source")}
@@ -88,6 +91,7 @@ def test_seed_titles_bylines_and_dates(seeds_db, seeds):
     assert found["001"][1:] == (None, None)
 
 
+@pytest.mark.shared
 def test_text_above_the_title_is_dropped_but_prose_never_is(seeds):
     article = extract.from_text(next(seeds.glob("004_*.txt")).read_text("utf-8"))
     assert not any("notifications" in p.lower() for p in article.paragraphs)
@@ -155,6 +159,7 @@ def test_html_keeps_structure_and_metadata():
     assert all(p in article.body_text for p in article.paragraphs)
 
 
+@pytest.mark.nlp
 def test_french_page_language(sample_db):
     langs = dict(rows(sample_db, "select title, language from articles"))
     french = [t for t in langs if t.startswith("Tempête au Portugal")]
@@ -167,6 +172,7 @@ def record(obj, n=1) -> RawDocument:
     return RawDocument(f"feed.jsonl#L{n}", "feed.jsonl", n, "jsonl", json.dumps(obj).encode())
 
 
+@pytest.mark.nlp
 def test_record_synonyms():
     body = "The harbour wall held through the night, officials said on Tuesday. " * 5
     result = analyse(record({"link": "https://www.example.org/a", "headline": "Wall holds",
@@ -179,6 +185,7 @@ def test_record_synonyms():
     assert a["body_text"].startswith("The harbour wall held")
 
 
+@pytest.mark.nlp
 def test_record_html_field_goes_through_the_html_path():
     html = "<html><body><article><h1>Wall holds</h1>" + "<p>The harbour wall held through the night, officials said.</p>" * 6 + "</article></body></html>"
     result = analyse(record({"url": "https://gazette.example/x", "html": html, "outlet": "gazette.example"}))
@@ -217,6 +224,8 @@ SEED_METADATA = {
 }
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
 @pytest.mark.parametrize("seed", sorted(SEED_METADATA))
 def test_metadata_of_the_seeds(seeds_db, seed):
     [found] = rows(seeds_db, """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import rows
+from helpers import rows
 from ingest.document.figures import find_figures
 
 
@@ -44,6 +44,7 @@ def test_never_raises_on_junk():
     assert find_figures(["", "9" * 50_000, "€€€ 1,,,000 %%%", "1.2.3.4 -5- 6e7"]) is not None
 
 
+@pytest.mark.nlp
 def test_figures_that_disagree_within_the_sample_story(sample_db):
     from ingest.site import make_datasette
     import asyncio

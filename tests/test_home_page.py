@@ -8,15 +8,13 @@ import re
 import lxml.html
 import pytest
 
-from conftest import rows
+from helpers import rows
 from ingest.site import home as home_page
 from ingest.site import make_datasette
 
 
 @pytest.fixture(scope="module")
-async def home(site_db):
-    ds = make_datasette(site_db)
-    await ds.invoke_startup()
+async def home(ds):
     response = await ds.client.get("/")
     assert response.status_code == 200
     return lxml.html.fromstring(response.text)
@@ -26,6 +24,8 @@ def count(db, sql):
     return rows(db, sql)[0][0]
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
 async def test_counts_and_date_range(home, site_db):
     shown = {}
     for li in home.cssselect(".counts li"):
@@ -47,6 +47,8 @@ async def test_counts_and_date_range(home, site_db):
     assert f"{undated} undated" in home.cssselect(".date-range")[0].text_content()
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
 async def test_coverage_chart_counts_every_dated_article(home, site_db):
     svg = home.cssselect("svg.coverage-chart")[0]
     assert svg.get("role") == "img" and svg.cssselect("title") and svg.cssselect("desc")
@@ -71,6 +73,8 @@ def test_buckets_by_day_month_and_year():
     assert home_page.coverage_svg("day", []) == ""
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
 async def test_most_quoted_latest_stories_and_places(home, site_db):
     quoted = home.cssselect(".home-quoted li")
     top = rows(site_db, """select coalesce(e.name, q.speaker_resolved), count(*) from quotes q
@@ -110,6 +114,8 @@ def test_chart_has_at_most_sixty_bars_whatever_the_dates():
         assert len(bars) <= home_page.MAX_BARS and sum(n for _, n in bars) == 2, (dates, unit, len(bars))
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
 async def test_home_page_with_centuries_of_dates_and_an_older_database(site_db, tmp_path):
     """Hostile dates: the chart stays readable and each bar's link finds its
     articles. An older database without an outlets table: the page shows."""

@@ -14,14 +14,13 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO, SAMPLE, build
+from helpers import REPO, SAMPLE, build, dump
 from ingest import build as build_module
 from ingest.store import cache as cache_module
 from ingest.document.analyse import SYNONYMS
 from ingest.store.cache import AnalysisCache, cache_path_for
 from ingest.cli import cli
 from ingest.document.read import RawDocument
-from test_build import dump
 
 
 def run(db, *sources, args=()) -> tuple[int, int]:
@@ -50,6 +49,9 @@ def corpus(tmp_path, seeds):
     return folder, later
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
+@pytest.mark.slow
 def test_rebuild_reuses_unchanged_documents_and_equals_a_full_build(tmp_path, corpus):
     folder, later = corpus
     db = tmp_path / "atlas.db"
@@ -74,6 +76,8 @@ def test_rebuild_reuses_unchanged_documents_and_equals_a_full_build(tmp_path, co
     conn.close()
 
 
+@pytest.mark.nlp
+@pytest.mark.slow
 def test_json_lines_records_moved_to_other_lines(tmp_path):
     """The same record on another line is reused, with its new line number."""
     folder = tmp_path / "feeds"
@@ -97,6 +101,9 @@ def test_json_lines_records_moved_to_other_lines(tmp_path):
     assert dump(db) == dump(build(tmp_path, folder, name="full.db"))
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
+@pytest.mark.slow
 def test_what_invalidates_kept_analyses(tmp_path, corpus, monkeypatch):
     folder, _ = corpus
     db = tmp_path / "atlas.db"
@@ -118,6 +125,7 @@ def test_what_invalidates_kept_analyses(tmp_path, corpus, monkeypatch):
     assert run(db, folder, args=("--no-reuse",)) == (0, 14)
 
 
+@pytest.mark.shared
 def test_band_keys_of_another_version_of_the_band_key_code_are_dropped(tmp_path, corpus, monkeypatch):
     """A new ingest/minhash.py computes its band keys afresh, keeps them,
     and drops the old ones; the per-document analyses stay reused."""
@@ -174,6 +182,7 @@ def test_version_key_names_every_installed_distribution():
             "regex", "spacy", "lxml"} <= names
 
 
+@pytest.mark.shared
 def test_a_damaged_cache_costs_a_full_build_not_a_failure(tmp_path, corpus):
     folder, _ = corpus
     db = tmp_path / "atlas.db"
@@ -220,6 +229,7 @@ def test_documents_are_read_a_bounded_window_ahead(workers, tmp_path):
     cache.close()
 
 
+@pytest.mark.nlp
 def test_the_per_document_stage_imports_nothing_outside_its_folder():
     """The code hash reads ingest/document/ only: that is only right while
     analysing a document (with NLP) never imports another part of ingest."""

@@ -25,7 +25,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from conftest import REPO, shared_path
+from helpers import REPO, shared_path
 from ingest.site import app
 
 SITE_DIRS = ("plugins", "templates", "static")
@@ -119,6 +119,8 @@ def _wait_until_served(url: str, server: subprocess.Popen, limit: float = 120) -
     pytest.fail(f"nothing answered at {url} within {limit:.0f} s")
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
 @pytest.mark.slow
 def test_a_wheel_installed_outside_the_checkout_builds_and_serves(tmp_path):
     seeds = shared_path("corpus", "seeds")

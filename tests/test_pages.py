@@ -7,20 +7,15 @@ import json
 import lxml.html
 import pytest
 
-from conftest import build, rows
+from helpers import build, rows
 from ingest.site import make_datasette
 
-
-@pytest.fixture(scope="module")
-async def site(site_db):
-    ds = make_datasette(site_db)
-    await ds.invoke_startup()
-    return ds
+pytestmark = [pytest.mark.shared, pytest.mark.nlp]
 
 
-async def test_quote_cluster_page_lists_every_version(site, site_db):
+async def test_quote_cluster_page_lists_every_version(ds, site_db):
     [(cid, versions)] = rows(site_db, "select id, version_count from quote_clusters where text like '%preliminary data%'")
-    r = await site.client.get(f"/-/quote-clusters/{cid}")
+    r = await ds.client.get(f"/-/quote-clusters/{cid}")
     assert r.status_code == 200
     page = lxml.html.fromstring(r.text)
     items = page.cssselect("li.version")
@@ -38,8 +33,8 @@ async def test_quote_cluster_page_lists_every_version(site, site_db):
         assert page.cssselect("ins") or page.cssselect("del")
 
 
-async def test_entity_page(site, site_db):
-    r = await site.client.get("/-/entities/person:volodymyr-zelensky")
+async def test_entity_page(ds, site_db):
+    r = await ds.client.get("/-/entities/person:volodymyr-zelensky")
     assert r.status_code == 200
     page = lxml.html.fromstring(r.text)
     assert page.cssselect("h1")[0].text_content() == "Volodymyr Zelensky"
@@ -47,15 +42,15 @@ async def test_entity_page(site, site_db):
     assert marks and all("Zelensk" in m for m in marks)
     assert page.cssselect(".quotes blockquote")  # his quotes
     assert any(a.text_content() == "Russia" for a in page.cssselect(".alongside a"))
-    assert (await site.client.get("/-/entities/person:nobody")).status_code == 404
-    assert (await site.client.get("/-/quote-clusters/qc-nothing")).status_code == 404
+    assert (await ds.client.get("/-/entities/person:nobody")).status_code == 404
+    assert (await ds.client.get("/-/quote-clusters/qc-nothing")).status_code == 404
 
 
-async def test_rows_link_to_the_pages(site, site_db):
+async def test_rows_link_to_the_pages(ds, site_db):
     [(cid,)] = rows(site_db, "select id from quote_clusters limit 1")
-    html = (await site.client.get(f"/press_atlas/quote_clusters/{cid}")).text
+    html = (await ds.client.get(f"/press_atlas/quote_clusters/{cid}")).text
     assert f'href="/-/quote-clusters/{cid}"' in html
-    html = (await site.client.get("/press_atlas/entities/person~3Avolodymyr-zelensky")).text
+    html = (await ds.client.get("/press_atlas/entities/person~3Avolodymyr-zelensky")).text
     assert 'href="/-/entities/person%3Avolodymyr-zelensky"' in html
 
 
@@ -84,10 +79,10 @@ async def test_hostile_quotes_are_inert_on_the_pages(tmp_path):
                 assert not value.strip().lower().startswith("javascript:"), (el.tag, name)
 
 
-async def test_story_page_with_its_coverage_matrix(site, site_db):
+async def test_story_page_with_its_coverage_matrix(ds, site_db):
     [(sid, count)] = rows(site_db, """select id, article_count from stories where id = (
         select story from articles where outlet = 'iberiapresswire-example' limit 1)""")
-    r = await site.client.get(f"/-/stories/{sid}")
+    r = await ds.client.get(f"/-/stories/{sid}")
     assert r.status_code == 200
     page = lxml.html.fromstring(r.text)
     assert len(page.cssselect(".story-articles > li")) == count
@@ -100,47 +95,47 @@ async def test_story_page_with_its_coverage_matrix(site, site_db):
     assert body_rows and all(len(tr.cssselect("td")) == len(outlets) for tr in body_rows)
     classes = {td.get("class") for td in matrix.cssselect("td")}
     assert {"status-verbatim", "status-paraphrased", "status-absent", "status-different-number"} <= classes
-    assert (await site.client.get("/-/stories/story-nope")).status_code == 404
-    html = (await site.client.get(f"/press_atlas/stories/{sid}")).text
+    assert (await ds.client.get("/-/stories/story-nope")).status_code == 404
+    html = (await ds.client.get(f"/press_atlas/stories/{sid}")).text
     assert f'href="/-/stories/{sid}"' in html
 
 
-async def test_places_and_queries_with_coordinates_get_the_map(site):
+async def test_places_and_queries_with_coordinates_get_the_map(ds):
     for url in ("/press_atlas/entities?type=place", "/press_atlas/who_appears_with?x=Zelenskiy"):
-        html = (await site.client.get(url)).text
+        html = (await ds.client.get(url)).text
         assert "datasette-cluster-map.js" in html, url
-    assert "datasette-cluster-map.js" not in (await site.client.get("/press_atlas/articles")).text
+    assert "datasette-cluster-map.js" not in (await ds.client.get("/press_atlas/articles")).text
 
 
-async def test_links_with_encoded_ids_reach_the_pages(site):
-    r = await site.client.get("/-/entities/person%3Avolodymyr-zelensky")
+async def test_links_with_encoded_ids_reach_the_pages(ds):
+    r = await ds.client.get("/-/entities/person%3Avolodymyr-zelensky")
     assert r.status_code == 200
     page = lxml.html.fromstring(r.text)
     # Every link to another entity page on it works as the browser sends it.
     hrefs = [a.get("href") for a in page.cssselect(".alongside a")][:5]
     assert hrefs and any("%3A" in h for h in hrefs)
     for href in hrefs:
-        assert (await site.client.get(href)).status_code == 200, href
+        assert (await ds.client.get(href)).status_code == 200, href
 
 
-async def test_long_lists_on_the_pages_say_they_are_cut(site, site_db, monkeypatch):
+async def test_long_lists_on_the_pages_say_they_are_cut(ds, site_db, monkeypatch):
     from ingest.site import entity, statement, story
 
     for page in (entity, statement, story):
         monkeypatch.setattr(page, "MAX_ROWS", 1)
     [(entity, mentions)] = rows(site_db, """select entity, count(*) from mentions
                                            where entity = 'person:volodymyr-zelensky' group by entity""")
-    page = lxml.html.fromstring((await site.client.get(f"/-/entities/{entity}")).text)
+    page = lxml.html.fromstring((await ds.client.get(f"/-/entities/{entity}")).text)
     assert len(page.cssselect(".mentions > li")) == 1
     notes = [p.text_content() for p in page.cssselect(".more")]
     assert any(f"The latest 1 of {mentions}" in n for n in notes), notes
     [(sid, articles)] = rows(site_db, "select id, article_count from stories order by article_count desc limit 1")
-    page = lxml.html.fromstring((await site.client.get(f"/-/stories/{sid}")).text)
+    page = lxml.html.fromstring((await ds.client.get(f"/-/stories/{sid}")).text)
     link = page.cssselect(".more a")[0]
     assert link.text_content() == f"all {articles} articles"
-    listed = (await site.client.get(link.get("href").replace("/articles?", "/articles.json?") + "&_extra=count")).json()
+    listed = (await ds.client.get(link.get("href").replace("/articles?", "/articles.json?") + "&_extra=count")).json()
     assert listed["count"] == articles
     [(cid, versions)] = rows(site_db, "select id, version_count from quote_clusters "
                                       "order by version_count desc limit 1")
-    page = lxml.html.fromstring((await site.client.get(f"/-/quote-clusters/{cid}")).text)
+    page = lxml.html.fromstring((await ds.client.get(f"/-/quote-clusters/{cid}")).text)
     assert f"The first 1 of {versions}" in page.cssselect(".more")[0].text_content()

@@ -33,7 +33,7 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import SAMPLE, shared_path
+from helpers import SAMPLE, shared_path
 from ingest.document import analyse, clean, decode, extract, figures, metadata, quotes, read
 from ingest.corpus import quote_clusters
 from ingest.document.read import RawDocument
@@ -321,6 +321,7 @@ def test_analyse_any_json_line(line):
     check_analysis(analyse.analyse(doc, nlp=False), doc)
 
 
+@pytest.mark.shared
 @bounded(60)
 @given(st.data())
 def test_analyse_mutated_json_records(pages, data):
@@ -361,6 +362,7 @@ def test_from_text_random(text, page_dump):
         assert squashed(line) and reason and (score is None or 0 <= score <= 1)
 
 
+@pytest.mark.shared
 @bounded(60)
 @given(st.data())
 def test_from_text_mutated_seeds(pages, data):
@@ -400,6 +402,7 @@ def test_from_html_random(text):
     assert article.title is None or squashed(article.title)
 
 
+@pytest.mark.shared
 @bounded(40)
 @given(st.data())
 def test_analyse_mutated_html(pages, data):
@@ -408,6 +411,7 @@ def test_analyse_mutated_html(pages, data):
     check_analysis(analyse.analyse(doc, nlp=False), doc)
 
 
+@pytest.mark.shared
 @bounded(60)
 @given(st.data())
 def test_analyse_mutated_text(pages, data):
@@ -505,6 +509,7 @@ def test_figures_inside_their_paragraph(paragraphs):
         assert f.sentence in text and math.isfinite(f.value)
 
 
+@pytest.mark.shared
 @bounded(40)
 @given(st.data())
 def test_figures_of_mutated_seeds(seed_paragraphs, data):
@@ -535,12 +540,15 @@ QUOTE_TEXT = st.lists(st.sampled_from(TOKENS[:50] + ["“We will rebuild,” ", 
                       max_size=40).map(lambda parts: " ".join("".join(parts).split()))
 
 
+@pytest.mark.nlp
 @bounded(60)
 @given(st.lists(QUOTE_TEXT | news_text.map(lambda t: " ".join(t.split())), min_size=1, max_size=6))
 def test_quotes_inside_their_paragraph(paragraphs):
     check_quotes(quotes.analyse_quotes(paragraphs).quotes, paragraphs)
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
 @bounded(30)
 @given(st.data())
 def test_quotes_of_mutated_seeds(seed_paragraphs, data):
@@ -551,13 +559,12 @@ def test_quotes_of_mutated_seeds(seed_paragraphs, data):
     check_quotes(quotes.analyse_quotes(paragraphs).quotes, paragraphs)
 
 
+@pytest.mark.nlp
 @bounded(30)
 @given(st.lists(QUOTE_TEXT, min_size=1, max_size=5))
-def test_quotes_with_a_real_parse(paragraphs):
+def test_quotes_with_a_real_parse(nlp, paragraphs):
     """With Docs parsed by the pipeline beforehand, as a caller that has them passes them."""
-    from ingest.document import nlp
-
-    docs = list(nlp.load().pipe(quotes.plain_paragraph(p)[0] for p in paragraphs))
+    docs = list(nlp.pipe(quotes.plain_paragraph(p)[0] for p in paragraphs))
     check_quotes(quotes.analyse_quotes(paragraphs, docs).quotes, paragraphs)
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import rows
+import pytest
+
+from helpers import rows
+
+pytestmark = [pytest.mark.shared, pytest.mark.nlp]
 
 
 def test_quote_offsets_in_paragraph_and_body(site_db):
@@ -42,10 +46,7 @@ def test_a_copy_is_never_the_earliest_version_on_the_same_day(site_db):
           select 1 from quote_cluster_members m where m.cluster = c.id and m.article = a.duplicate_of)""")[0][0] == 0
 
 
-async def test_who_said_it(site_db):
-    from ingest.site import make_datasette
-
-    ds = make_datasette(site_db)
+async def test_who_said_it(ds):
     r = await ds.client.get("/press_atlas/who_said_it.json?q=preliminary+data&_shape=array")
     assert r.status_code == 200
     data = r.json()
@@ -59,7 +60,7 @@ def test_a_quote_that_opens_two_clusters_gives_two_ids(tmp_path):
     """A long block quote holding two statements is the earliest version of both."""
     import json
 
-    from conftest import build
+    from helpers import build
 
     first = "The sea wall was supposed to protect the old town for fifty years and it failed after sixteen"
     second = "We will ask the European Commission for emergency money to rebuild the harbour before winter"

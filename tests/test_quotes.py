@@ -25,6 +25,7 @@ def summary(quotes: list[Quote]) -> list[tuple]:
 
 # --- the forms of quotation -------------------------------------------------------
 
+@pytest.mark.nlp
 @pytest.mark.parametrize("paragraph", [
     '"We will rebuild the wall before winter," Ana Reis said.',
     "“We will rebuild the wall before winter,” Ana Reis said.",
@@ -39,6 +40,7 @@ def test_every_kind_of_double_mark(paragraph):
     assert (q.kind, q.speaker, q.speaker_resolved, q.cue) == ("direct", "Ana Reis", "Ana Reis", "say")
 
 
+@pytest.mark.nlp
 def test_quote_opened_on_every_paragraph_and_closed_on_the_last():
     paragraphs = [
         "Ana Reis, the mayor, spoke to residents on Tuesday.",
@@ -55,6 +57,7 @@ def test_quote_opened_on_every_paragraph_and_closed_on_the_last():
     assert {(q.speaker, q.speaker_resolved) for q in quotes} == {("she", "Ana Reis")}
 
 
+@pytest.mark.nlp
 def test_quote_split_by_its_attribution():
     paragraph = "“Today, we already have preliminary data,” Mr Zelensky said, “a significant number of them.”"
     first, second = extract_quotes(["Volodymyr Zelensky addressed the nation on Saturday.", paragraph])
@@ -65,6 +68,7 @@ def test_quote_split_by_its_attribution():
     assert first.speaker_resolved == second.speaker_resolved == "Volodymyr Zelensky"
 
 
+@pytest.mark.nlp
 def test_partial_quote_inside_a_sentence():
     paragraph = ("Ukraine’s President Volodymyr Zelenskiy said on Saturday that Moscow had started involving "
                  "“a noticeable number” of North Korean troops in its efforts.")
@@ -74,6 +78,7 @@ def test_partial_quote_inside_a_sentence():
     assert q.speaker == "Ukraine’s President Volodymyr Zelenskiy"
 
 
+@pytest.mark.nlp
 def test_scare_quotes_and_titles_are_not_quotes():
     paragraphs = ["The town calls it the “Great Wall” and residents watched it on “Meet the Press” last night.",
                   "Officials described the damage as a “divergence” in the budget."]
@@ -81,6 +86,7 @@ def test_scare_quotes_and_titles_are_not_quotes():
     assert extract_quotes(paragraphs)[0].speaker == "Officials"
 
 
+@pytest.mark.nlp
 def test_markdown_block_quote_followed_by_a_name_line():
     paragraphs = [
         "The mayor wrote to the residents of the old town.",
@@ -95,6 +101,7 @@ def test_markdown_block_quote_followed_by_a_name_line():
                                            "**every** family housed."
 
 
+@pytest.mark.nlp
 def test_pull_quote_followed_by_a_name_line():
     paragraphs = ["The wall failed at 3 a.m. on Tuesday.",
                   "“Nobody will be left behind.”",
@@ -104,6 +111,7 @@ def test_pull_quote_followed_by_a_name_line():
     assert (q.paragraph, q.kind, q.speaker, q.speaker_resolved) == (1, "block", "Ana Reis", "Ana Reis")
 
 
+@pytest.mark.nlp
 def test_unmarked_block_quote_between_reports_of_the_same_speech():
     paragraphs = [
         "President Volodymyr Zelensky announced in a video address that North Korean troops were in Kursk.",
@@ -124,6 +132,7 @@ def test_first_person_opinion_pieces_are_not_block_quotes():
     assert extract_quotes(paragraphs) == []
 
 
+@pytest.mark.nlp
 def test_colon_introduced_quotes():
     paragraphs = ["The mayor had one message for the residents: “Nobody will be left behind.”",
                   "Jeffrey M. Jones: “The partisanship of the state population is a starting point.”"]
@@ -132,11 +141,13 @@ def test_colon_introduced_quotes():
     assert second.speaker == "Jeffrey M. Jones"
 
 
+@pytest.mark.nlp
 def test_according_to():
     q = only(extract_quotes(["According to Ana Reis, the wall “held for a century and will hold again.”"]))
     assert (q.speaker, q.cue, q.kind) == ("Ana Reis", "according to", "partial")
 
 
+@pytest.mark.nlp
 def test_inverted_attribution_with_an_apposition():
     paragraph = ("''If Reagan had gone with Kemp, I would have been sitting in Siberia for a long time,'' "
                  "Mr. Daniloff, now 81 and retired in Cambridge, Mass., said by telephone this week. "
@@ -146,11 +157,13 @@ def test_inverted_attribution_with_an_apposition():
     assert quotes[0].cue == "say"
 
 
+@pytest.mark.nlp
 def test_second_quote_of_a_paragraph_keeps_the_speaker():
     paragraph = '"It is going well so far," Ross said. "Police are out there doing their jobs."'
     assert [q.speaker for q in extract_quotes([paragraph])] == ["Ross", "Ross"]
 
 
+@pytest.mark.nlp
 def test_attribution_in_the_next_sentence_reporting_something_else_is_not_taken():
     paragraph = ('Clinton accused him of "inciting violent behavior that I think is very dangerous." '
                  'Kasich said he would have fired the aide.')
@@ -160,6 +173,7 @@ def test_attribution_in_the_next_sentence_reporting_something_else_is_not_taken(
 
 # --- attribution and resolution -----------------------------------------------------------
 
+@pytest.mark.nlp
 def test_pronoun_resolves_to_the_named_subject_not_the_nearest_name():
     paragraphs = ["Mr Zelensky criticised the Kremlin’s actions, accusing Russian president Vladimir Putin of "
                   "dragging another state into the conflict. “Moscow has dragged another state into this war,” "
@@ -168,6 +182,7 @@ def test_pronoun_resolves_to_the_named_subject_not_the_nearest_name():
     assert (q.speaker, q.speaker_resolved) == ("he", "Zelensky")
 
 
+@pytest.mark.nlp
 def test_surname_with_honorific_resolves_to_the_full_name():
     paragraphs = [
         "Andrii Kovalenko, an official with Ukraine’s National Security and Defence Council, stated the North "
@@ -181,6 +196,7 @@ def test_surname_with_honorific_resolves_to_the_full_name():
     assert (q.speaker_paragraph, paragraphs[2][q.speaker_start:q.speaker_end]) == (2, "Mr Kovalenko")
 
 
+@pytest.mark.nlp
 def test_title_phrase_resolves_to_the_nearest_compatible_full_name():
     paragraphs = [
         "Ukrainian President Volodymyr Zelensky met Andrii Kovalenko in Kyiv on Monday.",
@@ -193,6 +209,7 @@ def test_title_phrase_resolves_to_the_nearest_compatible_full_name():
                                                           "video address")
 
 
+@pytest.mark.nlp
 def test_pronoun_gender_must_agree_with_an_honorific():
     paragraphs = ["Mrs. Reis met Mr. Lima at the harbour.",
                   "Mr. Lima left early. “The wall will hold,” she said at a press conference."]
@@ -200,23 +217,24 @@ def test_pronoun_gender_must_agree_with_an_honorific():
     assert (q.speaker_resolved, q.channel) == ("Reis", "press conference")
 
 
+@pytest.mark.nlp
 def test_resolve_mentions_resolves_any_mention():
     paragraphs = ["Andrii Kovalenko spoke on Monday.", "Later he wrote that Kovalenko had been right."]
     he = paragraphs[1].index("he")
     assert resolve_mentions(paragraphs, [(1, he, he + 2)]) == ["Andrii Kovalenko"]
 
 
-def test_given_docs_are_used_and_give_the_same_quotes():
-    from ingest.document.nlp import load
-
+@pytest.mark.nlp
+def test_given_docs_are_used_and_give_the_same_quotes(nlp):
     paragraphs = ["Andrii Kovalenko spoke on Monday.", "“The Russians are counting on numbers,” he wrote."]
-    docs = list(load().pipe(paragraphs))
+    docs = list(nlp.pipe(paragraphs))
     assert extract_quotes(paragraphs, docs) == extract_quotes(paragraphs)
     assert only(extract_quotes(paragraphs, docs)).speaker_resolved == "Andrii Kovalenko"
 
 
 # --- odd input --------------------------------------------------------------------------------
 
+@pytest.mark.nlp
 @pytest.mark.parametrize("paragraphs", [
     [],
     [""],
@@ -236,6 +254,7 @@ def test_odd_input_never_raises(paragraphs):
         assert paragraphs[q.paragraph][q.start:q.end] == q.text
 
 
+@pytest.mark.nlp
 def test_unbalanced_marks_do_not_stop_the_run():
     paragraphs = ['He said "we will rebuild and then', '"Nobody will be left behind," Reis said.']
     quotes = extract_quotes(paragraphs)
@@ -244,6 +263,7 @@ def test_unbalanced_marks_do_not_stop_the_run():
     assert [(s.start, s.end) for s in scan_marks('“one “two” three')] == [(6, 9)]
 
 
+@pytest.mark.nlp
 def test_huge_input_is_capped():
     huge = ("“We will rebuild,” Reis said. " + "word " * 400_000)
     start = time.process_time()
@@ -297,6 +317,8 @@ def seed_quotes(seed_articles):
     return {seed: extract_quotes(article.paragraphs) for seed, article in seed_articles.items()}
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
 @pytest.mark.parametrize("seed", sorted(SEED_QUOTES))
 def test_every_quote_of_the_seeds_with_its_speaker(seed, seed_quotes):
     found = [(q.paragraph, q.text, q.kind, q.speaker, q.speaker_resolved) for q in seed_quotes[seed]]
@@ -306,12 +328,16 @@ def test_every_quote_of_the_seeds_with_its_speaker(seed, seed_quotes):
         assert (paragraph, text[:len(want[1])], kind, speaker, resolved) == want
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
 def test_seed_channels(seed_quotes):
     channels = {(seed, q.paragraph): q.channel for seed, quotes in seed_quotes.items() for q in quotes}
     assert channels[("000", 2)] == channels[("003", 3)] == channels[("004", 4)] == "video address"
     assert channels[("000", 6)] == channels[("004", 7)] == "Telegram"
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
 def test_seed_cluster_of_the_zelensky_statement(seed_articles, seed_quotes):
     items = [QuoteItem((seed, q.paragraph), q.text, seed_articles[seed].outlet_name or seed,
                        seed_articles[seed].published, q.speaker_resolved)
@@ -479,6 +505,7 @@ print("ok")
     assert done.stdout.strip() == "ok"
 
 
+@pytest.mark.nlp
 def test_every_candidate_has_every_feature_and_the_rules_choice_is_one_of_them():
     paragraphs = ["Tom Silva, the harbour master, was asked about the storm on Monday.",
                   "“It was the worst I have seen,” he told reporters as Ana Reis looked on."]
@@ -492,6 +519,7 @@ def test_every_candidate_has_every_feature_and_the_rules_choice_is_one_of_them()
     assert all(c.features["c_paragraph_delta"] == (c.mention.paragraph != 1) for c in candidates)
 
 
+@pytest.mark.nlp
 def test_the_ranker_finds_a_speaker_the_rules_leave_out():
     paragraphs = ["Ana Reis, the mayor, toured the harbour on Monday.", "“We will rebuild the wall before winter.”"]
     rules = only(quotes_module.analyse_quotes(paragraphs, None, rank=False)[2])
@@ -500,6 +528,7 @@ def test_the_ranker_finds_a_speaker_the_rules_leave_out():
     assert (ranked.speaker, ranked.speaker_paragraph, ranked.speaker_resolved) == ("Ana Reis", 0, "Ana Reis")
 
 
+@pytest.mark.nlp
 def test_without_the_model_the_rules_speak(monkeypatch, tmp_path):
     paragraphs = ["Ana Reis, the mayor, toured the harbour on Monday.", "“We will rebuild the wall before winter.”"]
     monkeypatch.setattr(ranker, "SPEAKER_MODEL_PATH", tmp_path / "missing.json")
@@ -511,6 +540,7 @@ def test_without_the_model_the_rules_speak(monkeypatch, tmp_path):
         quotes_module.speaker_model.cache_clear()
 
 
+@pytest.mark.nlp
 def test_a_stale_model_is_refused_with_a_warning(monkeypatch, tmp_path):
     data = json.loads(ranker.SPEAKER_MODEL_PATH.read_text("utf-8"))
     data["model"]["features"] = list(reversed(data["model"]["features"]))

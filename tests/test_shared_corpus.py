@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import build, expected_documents, rows, shared_path
+from helpers import build, expected_documents, rows, shared_path
+
+pytestmark = [pytest.mark.shared, pytest.mark.slow]
 
 
 @pytest.mark.timeout(1800)  # 14,601 documents, and the corpus-level linking over 14,000 articles
@@ -37,6 +39,7 @@ def test_every_shared_file_is_an_article_or_an_error(tmp_path):
                     "(select id from sources where path like 'bench/allsides%')")[0][0] > 11_900
 
 
+@pytest.mark.nlp
 def test_nlp_on_real_articles(tmp_path):
     """The whole pipeline, NLP included, on 383 + 84 real articles."""
     giveme = shared_path("bench", "giveme5w1h", "articles")

@@ -6,19 +6,24 @@ import random
 import re
 from collections import Counter
 
-from conftest import rows
+import pytest
+
+from helpers import rows
 from ingest.corpus import stories
 
 SEA_WALL = "The sea wall at Aveiro broke during the storm and flooded the old town, the mayor said."
 MISSILES = "North Korea fired a ballistic missile over Hokkaido on Friday, Japan's government said."
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
 def test_all_five_seeds_are_one_story(seeds_db):
     [(story, count, outlets)] = rows(seeds_db, "select id, article_count, outlet_count from stories")
     assert count == 5
     assert rows(seeds_db, "select count(*) from articles where story = ?", [story])[0][0] == 5
 
 
+@pytest.mark.nlp
 def test_sample_story_and_copies_join_their_original(sample_db):
     english = rows(sample_db, """select a.story, count(*) from articles a
                                  where a.language = 'en' group by a.story""")
@@ -124,6 +129,8 @@ def test_a_statement_quoted_in_two_versions_joins_their_articles():
     assert len({with_keys[o.id] for o in others} | {with_keys["a"]}) == len(others) + 1
 
 
+@pytest.mark.shared
+@pytest.mark.nlp
 def test_build_fills_story_keys_from_mentions_and_quotes(seeds_db):
     import sqlite_utils
 
