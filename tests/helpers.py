@@ -10,7 +10,10 @@ import gzip
 import json
 import os
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,6 +61,33 @@ def build(tmp_path: Path, *sources, name: str = "atlas.db", args: tuple = ()) ->
     result = CliRunner().invoke(cli, ["build", *map(str, sources), "--db", str(db), *args])
     assert result.exit_code == 0, result.output + repr(result.exception)
     return db
+
+
+class BuildInBackground:
+    """`press-atlas build` in a process (and process group) of its own,
+    started now and waited for later: a build of minutes that runs beside
+    the other tests instead of after them."""
+
+    def __init__(self, folder: Path, *sources, args: tuple = ()):
+        self.db = folder / "atlas.db"
+        self.log_path = folder / "build.log"
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "ingest", "build", *map(str, sources), "--db", str(self.db), *args],
+                cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def result(self) -> Path:
+        """The database, once the build has ended well."""
+        code = self.process.wait()
+        output = self.log_path.read_text(errors="replace")
+        assert code == 0, f"the build exited with {code}: {output[-3000:]}"
+        return self.db
+
+    def stop(self) -> None:
+        """End the build and its workers if it is still running."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
 
 
 def rows(db: Path, sql: str, params=()) -> list[tuple]:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import build, expected_documents, rows, shared_path
+from helpers import expected_documents, rows, shared_path
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
 
 
 @pytest.mark.timeout(1800)  # 14,601 documents, and the corpus-level linking over 14,000 articles
-def test_every_shared_file_is_an_article_or_an_error(tmp_path):
-    # The volume test: without the NLP stage (spaCy would take ~15 minutes of
-    # CI on 12,000 articles); test_nlp_on_real_articles covers that stage.
+def test_every_shared_file_is_an_article_or_an_error(shared_corpus_db):
+    # The volume test: without the NLP stage (conftest.EARLY_BUILDS);
+    # test_nlp_on_real_articles covers that stage. Built in the background
+    # from the start of the session.
     corpus = shared_path("corpus")
     bench = shared_path("bench")
-    db = build(tmp_path, corpus, bench, args=("--workers", "2", "--no-nlp"))
+    db = shared_corpus_db
     expected = expected_documents(corpus) | expected_documents(bench)
     outcome = dict(rows(db, """
         select s.path,
@@ -40,11 +41,10 @@ def test_every_shared_file_is_an_article_or_an_error(tmp_path):
 
 
 @pytest.mark.nlp
-def test_nlp_on_real_articles(tmp_path):
-    """The whole pipeline, NLP included, on 383 + 84 real articles."""
-    giveme = shared_path("bench", "giveme5w1h", "articles")
-    polnear = shared_path("bench", "polnear", "data", "dev", "text")
-    db = build(tmp_path, giveme, polnear, args=("--workers", "2"))
+def test_nlp_on_real_articles(real_articles_db):
+    """The whole pipeline, NLP included, on 383 + 84 real articles (built
+    in the background from the start of the session: conftest.py)."""
+    db = real_articles_db
     assert rows(db, "select count(*) from articles")[0][0] == 383 + 84
     assert rows(db, "select count(*) from ingest_errors")[0][0] == 0
     # Names were found in nearly every English article, and resolved.
