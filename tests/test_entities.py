@@ -53,6 +53,21 @@ def test_gazetteer_is_built_on_demand_outside_the_repository(tmp_path, monkeypat
     assert not [t for t in tracked if t.endswith((".pickle", ".pkl")) or "gazetteer-" in t]
 
 
+@pytest.mark.slow
+def test_a_cache_file_of_another_version_is_rebuilt_not_an_error(tmp_path, monkeypatch):
+    """A cache file that unpickles to something else (written by an older
+    layout of this code, or not ours) is built again."""
+    import pickle
+
+    monkeypatch.setenv("PRESS_ATLAS_CACHE", str(tmp_path / "cache"))
+    target = gaz.default_path()
+    target.parent.mkdir(parents=True)
+    target.write_bytes(pickle.dumps({"places": "not a gazetteer"}))
+    loaded = gaz._load(str(target))
+    assert isinstance(loaded, gaz.Gazetteer) and loaded.resolve_place("Kyiv").country == "UA"
+    assert isinstance(pickle.loads(target.read_bytes()), gaz.Gazetteer)
+
+
 def test_countries_beat_towns_and_unknown_names_stay_empty():
     russia = gaz.resolve_place("Russia")
     assert (russia.kind, russia.country) == ("country", "RU") and near(russia, 60, 100)

@@ -449,7 +449,11 @@ def _load(path: str) -> Gazetteer:
     try:
         with target.open("rb") as handle:
             gazetteer = pickle.load(handle)
-    except Exception:  # a corrupt or foreign cache file: rebuild it
+    except Exception:  # a corrupt or foreign cache file: rebuilt below
+        gazetteer = None
+    if not isinstance(gazetteer, Gazetteer):
+        # Corrupt, foreign, or written by another version of this code
+        # (pickle names the class by its module): rebuilt.
         build(target)
         with target.open("rb") as handle:
             gazetteer = pickle.load(handle)
