@@ -9,10 +9,12 @@ import json
 
 import pytest
 
-from conftest import build, rows
+from helpers import build, rows
 from ingest.document import entities, quotes
 from ingest.document.entities import component
 from ingest.document.quotes import statements
+
+pytestmark = pytest.mark.nlp
 
 ARTICLE = {
     "url": "https://example.com/harbour-wall",
@@ -78,3 +80,27 @@ def test_a_clean_article_has_no_error_rows(tmp_path):
     found = counts(db)
     assert found["quotes"] > 0 and found["mentions"] > 0
     assert rows(db, "select count(*) from ingest_errors") == [(0,)]
+
+
+def test_the_summary_counts_failures_and_the_next_build_analyses_again(tmp_path, monkeypatch):
+    """A failed step is counted in the build's line, and its analysis is
+    not kept: the next build, where the step works, analyses the article
+    afresh and records no error."""
+    from click.testing import CliRunner
+
+    from ingest.cli import cli
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "one.jsonl").write_text(json.dumps(ARTICLE) + "\n", "utf-8")
+    args = ["build", str(folder), "--db", str(tmp_path / "atlas.db"), "--workers", "0"]
+    with monkeypatch.context() as patched:
+        patched.setattr(quotes, "analyse_quotes", fail)
+        first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    assert "1 articles written, 1 errors (1 in articles written)" in first.output
+    second = CliRunner().invoke(cli, args)
+    assert second.exit_code == 0, second.output
+    assert "1 articles written, 0 errors" in second.output and "(0 reused, 1 analysed)" in second.output
+    assert rows(tmp_path / "atlas.db", "select count(*) from ingest_errors") == [(0,)]
+    assert rows(tmp_path / "atlas.db", "select count(*) from quotes")[0][0] > 0
