@@ -26,8 +26,6 @@ import pytest
 
 import helpers
 from helpers import SAMPLE, SHARED, BuildInBackground, build, shared_path
-# Until every test imports its helpers from helpers.py:
-from helpers import REPO, dump, expected_documents, rows  # noqa: F401
 
 # Fixtures that carry a marker to every test using them (directly or not).
 MARKED_FIXTURES = {
