@@ -9,6 +9,9 @@ Every error the site raises is answered here:
   from the URL; a malformed ?_through= or ?_timelimit=): 400 with a plain
   message;
 - a query that ran out of time: 400, saying so in words, without the SQL;
+- a table search that SQLite's full-text index cannot read (a lone `"`,
+  `?_search=AND`...), which Datasette reports as "Invalid SQL": 400,
+  saying the search could not be read, without the SQL or SQLite's words;
 - anything else: 500 "something went wrong on our side", logged as one
   line (method, path, exception, where) and never shown to the reader.
 
@@ -36,6 +39,8 @@ log = logging.getLogger("press_atlas.site")
 TOO_SLOW = ("This took too long: the site gives each query {seconds:g} s. Try more specific words, "
             "a narrower filter or fewer facets.")
 NO_PAGE = "There is no page at this address."
+BAD_SEARCH = ("This search could not be read. Try plain words, without quote marks, brackets or operators "
+              "such as AND, OR, NOT, NEAR on their own.")
 SERVER_ERROR = "Something went wrong on our side. It has been logged; please try again later."
 _LOG_CHARS = 300
 
@@ -52,6 +57,15 @@ def _timed_out(exception) -> bool:
     return isinstance(exception, DatasetteError) and isinstance(exception.__context__, QueryInterrupted)
 
 
+def _bad_search(request, exception) -> bool:
+    """A table's ?_search= (or _search_column=) that the full-text index
+    could not parse (or, in _searchmode=raw, a column it does not have):
+    Datasette raises it as "Invalid SQL"."""
+    if not (isinstance(exception, DatasetteError) and exception.title == "Invalid SQL"):
+        return False
+    return any(key == "_search" or key.startswith("_search_") for key in request.args)
+
+
 def classify(request, exception) -> tuple[int, str | None, str]:
     """(status, title, message a reader may see) for an exception."""
     if _timed_out(exception):
@@ -61,6 +75,8 @@ def classify(request, exception) -> tuple[int, str | None, str]:
         if exception.status == 404 and message in ("", "404"):
             message = NO_PAGE
         return exception.status, None, message or "Bad request"
+    if _bad_search(request, exception):
+        return 400, "Search not understood", BAD_SEARCH
     if isinstance(exception, DatasetteError):
         message = exception.plain_message or ("This request cannot be answered." if exception.message_is_html
                                               else str(exception.message))
