@@ -165,8 +165,25 @@ def sections(values: dict, next_token: str | None) -> list[dict]:
              ("Every row, streamed", _table("outlets.csv", _stream="on")),
              ("Search results as CSV", _table("search_everything.csv", q=v["word"])),
          ]},
+        {"title": "A name, a statement, a story as data", "id": "items",
+         "text": "The pages of one name, one statement (quote cluster) and one story answer .json with names and "
+                 "text, not only ids: a name's mentions under their articles, its statements (each once, with the "
+                 "outlets that carried it) and who appears alongside; every version of a statement with its "
+                 "outlet, article title, date and speaker; a story's articles and who carried what. .csv gives "
+                 "the table of a statement's versions or of a story's articles, safe for spreadsheets. An "
+                 "unknown id answers 404.",
+         "examples": [
+             ("A name, as JSON", page_path("entities", v["entity"]) + ".json", "entity"),
+             ("Every version of a statement, as JSON", page_path("quote_clusters", v["cluster"]) + ".json",
+              "cluster"),
+             ("Every version of a statement, as CSV", page_path("quote_clusters", v["cluster"]) + ".csv", "cluster"),
+             ("A story: its articles and who carried what, as JSON", page_path("stories", v["story"]) + ".json",
+              "story"),
+             ("A story's articles, as CSV", page_path("stories", v["story"]) + ".csv", "story"),
+         ]},
         {"title": "Pages and files", "id": "pages",
-         "text": "These are HTML pages, not data, but their URLs are stable; each links to its own JSON and CSV.",
+         "text": "These are HTML pages, not data, but their URLs are stable; each links to its own JSON and CSV "
+                 "(add .json, or .csv, to its path).",
          "examples": [
              ("A name: its mentions, quotes, who appears alongside", page_path("entities", v["entity"]), "entity"),
              ("A statement: every version side by side", page_path("quote_clusters", v["cluster"]), "cluster"),

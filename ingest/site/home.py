@@ -193,6 +193,8 @@ async def home_data(datasette) -> dict:
         "last": span[0]["last"] if span else None,
         "chart": coverage_svg(unit, bars),
         "chart_unit": unit,
+        # Articles without a full date are not on the chart: counted and named beside it.
+        "chart_undated": max(0, (counts.get("articles") or 0) - sum(r["n"] for r in days)),
         "chart_rows": [{"label": bucket_label(unit, k), "count": n,
                         "url": f"{articles}?{urlencode(bucket_filter(unit, k))}"} for k, n in bars if n],
         "outlets": outlets,

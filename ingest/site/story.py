@@ -1,19 +1,19 @@
 """/-/stories/<id>: a story's articles (copies marked) and its coverage
 matrix: each quoted statement, figure and main name by outlet (the
-coverage_matrix canned query, pivoted). The template (story.html)
-autoescapes every value.
+coverage_matrix canned query, pivoted). /-/stories/<id>.json gives the
+same with names and text, /-/stories/<id>.csv its articles. The template
+(story.html) autoescapes every value.
 """
 
 from __future__ import annotations
 
-from urllib.parse import unquote
-
 from datasette import Response
 
 from .common import DATABASE_NAME as DATABASE
-from .common import not_found
+from .common import FORMAT_SUFFIX, csv_response, json_response, page_path, requested_item
 
-ROUTE = r"^/-/stories/(?P<story_id>[^/]+)$"
+ROUTE = r"^/-/stories/(?P<story_id>[^/]+?)" + FORMAT_SUFFIX + "$"
+CSV_COLUMNS = ["id", "title", "outlet", "published", "url", "copy_of", "copy_of_title", "copy_score"]
 MAX_ROWS = 200  # articles shown
 STATUS_MARK = {"verbatim": "✓ verbatim", "paraphrased": "≈ paraphrased", "same number": "= same",
                "different number": "≠ different", "mentioned": "✓", "absent": "—"}
@@ -39,8 +39,9 @@ async def story_data(datasette, story_id: str) -> dict | None:
     if story is None:
         return None
     articles = (await db.execute(
-        """select a.id, a.title, a.published, a.duplicate_of, a.copy_score, o.name as outlet
-           from articles a left join outlets o on o.id = a.outlet
+        """select a.id, a.title, a.published, a.url, a.duplicate_of, a.copy_score, o.name as outlet,
+                  d.title as duplicate_of_title
+           from articles a left join outlets o on o.id = a.outlet left join articles d on d.id = a.duplicate_of
            where a.story = ? order by a.published is null, a.published, a.id limit ?""",
         [story_id, MAX_ROWS])).rows
     sql = datasette.config["databases"][DATABASE]["queries"]["coverage_matrix"]["sql"]
@@ -53,8 +54,27 @@ async def story_data(datasette, story_id: str) -> dict | None:
             "matrix": matrix, "database": DATABASE}
 
 
+def story_json(data: dict) -> dict:
+    """The page's data for /-/stories/<id>.json: names and text, not only
+    ids; the matrix's cells by outlet name."""
+    names = {oid: name for name, oid in data["outlets"]}
+    return {
+        "story": {**data["story"], "page": page_path("stories", data["story"]["id"])},
+        "articles": data["articles"],
+        "outlets": [name for name, _ in data["outlets"]],
+        "coverage": [{"type": row["type"], "item": row["item"], "label": row["label"],
+                      "outlets": {names[oid]: {"status": cell["status"], "detail": cell["detail"]}
+                                  for oid, cell in row["cells"].items()}}
+                     for row in data["matrix"]],
+    }
+
+
 async def story_page(datasette, request):
-    data = await story_data(datasette, unquote(request.url_vars["story_id"]))
-    if data is None:
-        return await not_found(datasette, request, "No such story")
+    data, fmt = await requested_item(request, "story_id", lambda sid: story_data(datasette, sid),
+                                     "No such story", formats=("json", "csv"))
+    if fmt == "json":
+        return json_response(datasette, story_json(data))
+    if fmt == "csv":
+        return csv_response(datasette, CSV_COLUMNS, [
+            {**a, "copy_of": a["duplicate_of"], "copy_of_title": a["duplicate_of_title"]} for a in data["articles"]])
     return Response.html(await datasette.render_template("story.html", data, request=request))
