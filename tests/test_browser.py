@@ -61,6 +61,8 @@ def main_pages(site_db) -> dict[str, str]:
         "quote-cluster": f"/-/quote-clusters/{cluster}",
         "api": "/-/api",
         "articles": "/press_atlas/articles",
+        "canned-query": "/press_atlas/who_said_it?q=North+Korean",
+        "canned-query-wide": "/press_atlas/stories_with_most_outlets",
     }
 
 
@@ -98,7 +100,8 @@ async def screenshot(page, path, max_height: int = 2600) -> None:
                           clip={"x": 0, "y": 0, "width": width, "height": min(height, max_height)})
 
 
-PAGES = ["home", "search", "article", "entity", "story", "quote-cluster", "api", "articles"]
+PAGES = ["home", "search", "article", "entity", "story", "quote-cluster", "api", "articles", "canned-query",
+         "canned-query-wide"]
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -184,3 +184,21 @@ async def test_undated_articles_are_counted_on_every_timeline(ds, site_db):
     assert off_chart > 0
     assert f"+ {off_chart} undated" in home.cssselect(".home-coverage figcaption")[0].text_content()
     assert home.cssselect(".chart-table tr.undated td")[-1].text_content() == str(off_chart)
+
+
+@pytest.mark.parametrize("path", ["/press_atlas/who_said_it?q=North+Korean", "/press_atlas/stories_with_most_outlets",
+                                  "/press_atlas/copied_passages"])
+async def test_canned_queries_show_the_answer_before_their_sql(ds, path):
+    r = await ds.client.get(path)
+    assert r.status_code == 200
+    page = lxml.html.fromstring(r.text)
+    [sql] = page.cssselect("pre#sql-query")
+    [toggle] = page.cssselect("details.query-sql")
+    assert sql.getparent() is toggle and toggle.get("open") is None  # closed until asked
+    assert "select" in sql.text_content().lower()
+    assert toggle.cssselect("summary")[0].text_content().strip()
+    html = r.text
+    if page.cssselect("table.rows-and-columns"):
+        assert html.index('class="rows-and-columns"') < html.index('class="query-sql"')
+    assert html.index('class="query-count"') < html.index('class="query-sql"')
+    assert not page.cssselect("textarea#sql-editor") and "Custom SQL query" not in html
