@@ -1,6 +1,7 @@
 """What every page shares: the database's name, where each item's own
 page lives, a request's path without base_url, search snippets as
-markup, rows as dicts and the "not found" page.
+markup, rows as dicts, and an item page's request and its JSON and CSV
+answers (an unknown id raises NotFound: errors.py answers it).
 
 A page's address is written once, here; links go through
 `datasette.urls`, which honours base_url.
@@ -58,12 +59,6 @@ def snippet_markup(snippet) -> Markup:
 async def query_rows(db, sql: str, params=()) -> list[dict]:
     """A query's rows as plain dicts (templates and JSON want dicts)."""
     return [dict(r) for r in (await db.execute(sql, params)).rows]
-
-
-async def not_found(datasette, request, message: str) -> Response:
-    """The site's 404 page, saying what was not found."""
-    return Response.html(await datasette.render_template(
-        "error.html", {"error": message, "status": 404, "title": "Not found"}, request=request), status=404)
 
 
 async def requested_item(request, key: str, fetch, message: str, formats=("json",)):
