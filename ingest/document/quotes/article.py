@@ -9,7 +9,7 @@ from .attribution import attributions_of, best_attribution
 from .blocks import block_candidates, pull_quote_name, unmarked_blocks
 from .marks import MAX_PARAGRAPH_CHARS, Segment, looks_like_title, plain_paragraph, quote_kind, scan_paragraphs
 from .records import Attribution, ParagraphInfo, Quote, SpeakerMention, quote_of
-from .speakers import SpeakerResolver, collect_people
+from .speakers import SpeakerResolver, collect_people, without_unknown_speakers
 from .statements import finish, renumber
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ def analyse_quotes(paragraphs: Sequence[str], docs: Sequence | None = None, also
     # Words quoted in the reporter's own sentence with nobody saying them
     # are scare quotes or names, not quotes.
     kept = [q for q in quotes if q.kind != "partial" or q.speaker is not None]
-    return QuoteAnalysis(infos, resolver, renumber(kept))
+    return QuoteAnalysis(infos, resolver, renumber(without_unknown_speakers(kept, resolver)))
 
 
 def resolve_mentions(paragraphs: Sequence[str], mentions: Sequence[tuple[int, int, int]],

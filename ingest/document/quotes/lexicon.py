@@ -33,6 +33,14 @@ ROLE_NOUNS = frozenset("""
     pope judge attorney prosecutor sheriff commissioner adviser advisor aide strategist manager
     founder executive ceo activist author economist analyst columnist
 """.split())
+# Common nouns that name a body of people, a speaker when they say something
+# ("Police said ...", unlike "Water reached ...").
+GROUP_NOUNS = frozenset("""
+    police government army military navy ministry department agency council committee commission court
+    congress parliament senate administration company firm campaign party team staff family public media
+    press crowd church union board management prosecution defence defense opposition coalition embassy
+    authorities officials critics residents protesters witnesses experts
+""".split())
 FIRST_PERSON = re.compile(r"\b(?:I(?![-.])|I'm|I’m|I've|I’ve|me|my|My|we|We|our|Our|us|ourselves)\b")
 # Cues that report someone's words plainly enough to attribute a neighbouring unmarked paragraph.
 SPEECH_CUES = frozenset("say tell add stress emphasize emphasise announce declare warn insist continue explain "

@@ -12,13 +12,14 @@ from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
 from ..names import GENDER_OF_HONORIFIC, SPEECH_HONORIFICS
-from .lexicon import PRONOUNS, ROLE_NOUNS
+from .lexicon import GROUP_NOUNS, PRONOUNS, ROLE_NOUNS
 from .marks import MAX_PARAGRAPH_CHARS
 from .records import ParagraphInfo, Quote, SpeakerMention, inside
 
 _NAME_TOKEN = re.compile(r"^[A-Z][\w’'-]*\.?$|^[A-Z]\.$")
 _NAME_RUN = re.compile(r"(?:[A-Z][a-z’'-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z’'-]+|[A-Z]\.|de|van|von|bin|al|da|di|del|la|le)){1,3}"
                        r"(?=[^\w]|$)")
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]*(?![\w’'-])")
 _FUNCTION_WORDS = frozenset("""
     the a an and but or if when while as after before in on at for from by with of to since though although
     because so yet then this that these those there here it its he she they we i you his her their our my
@@ -78,6 +79,12 @@ def collect_people(info: ParagraphInfo) -> None:
                     for e in doc.ents if e.label_ == "PERSON" and not inside(e.start_char, info.segments)]
     named_subjects = [t for t in doc if t.dep_ == "nsubj" and (t.ent_type_ == "PERSON" or t.pos_ == "PROPN")
                       and not inside(t.idx, info.segments)]
+    # "The mayor, Helena Duarte Marques, toured ...": the name in apposition
+    # to a role noun subject is the subject.
+    named_subjects += [c for t in doc if t.dep_ == "nsubj" and t.lower_ in ROLE_NOUNS
+                       for c in t.children if c.dep_ == "appos" and c.pos_ == "PROPN"
+                       and not inside(c.idx, info.segments)]
+    named_subjects.sort(key=lambda t: t.i)
     info.subjects = [SpeakerMention(info.index, t.left_edge.idx, t.idx + len(t),
                                     _with_honorific(doc[t.left_edge.i:t.i + 1])) for t in named_subjects]
     # Named subjects the recogniser missed ("Andrii Kovalenko spoke") are people too.
@@ -111,6 +118,14 @@ class SpeakerResolver:
 
     def __init__(self, infos: Sequence[ParagraphInfo]):
         self.people: list[Person] = []
+        # Words the article writes in lower case somewhere ("as water drains"):
+        # the same word capitalised alone ("Water reached the counter") is a
+        # common noun at a sentence's start, not a person.
+        self.common_words = frozenset(w for info in infos for w in _LOWER_WORD.findall(info.text))
+        # Names the recogniser takes for a place somewhere in the article
+        # ("Aveiro’s old town") are not people where it hesitates.
+        self.places = frozenset(e.text for info in infos if info.doc is not None for e in info.doc.ents
+                                if e.label_ in ("GPE", "LOC", "FAC"))
         for info in infos:
             for mention in info.persons:
                 self._add(info, mention)
@@ -122,7 +137,7 @@ class SpeakerResolver:
 
     def _add(self, info: ParagraphInfo, mention: SpeakerMention) -> None:
         name = normalise_name(mention.text)
-        if not name:
+        if not name or self.is_common_noun(name) or name in self.places:
             return
         before = info.text[max(0, mention.start - 40):mention.start].lower().split()
         titles = frozenset(w.strip(",.’'s") for w in before[-3:] if w.strip(",.’'s") in ROLE_NOUNS)
@@ -130,6 +145,12 @@ class SpeakerResolver:
         gender = _gender_hint(mention.text)
         recognised = info.doc is not None or bool(titles) or gender is not None
         self.people.append(Person(name, mention.paragraph, mention.start, gender, titles, recognised))
+
+    def is_common_noun(self, name: str) -> bool:
+        """A one-word "name" the article also writes in lower case."""
+        word = name.strip().strip(".").lower()
+        return " " not in word and word in self.common_words and word not in _FUNCTION_WORDS \
+            and word not in PRONOUNS and word not in GROUP_NOUNS
 
     def _near(self, paragraph: int, start: int, candidates: Iterable[Person]) -> Person | None:
         """Nearest candidate before the position, else nearest after it."""
@@ -165,6 +186,8 @@ class SpeakerResolver:
             return self._resolve_pronoun(mention, PRONOUNS[lower], previous_speakers, subjects)
         name = normalise_name(mention.text)
         if name:
+            if self.is_common_noun(name):
+                return None
             return self.full_name(name, mention.paragraph, mention.start)
         words = lower.split()
         if words and words[0] in ("the", "a") and words[-1] in ROLE_NOUNS:
@@ -179,13 +202,14 @@ class SpeakerResolver:
         # A named subject earlier in the same paragraph ("Mr Zelensky criticised ... he said").
         for subject in reversed([s for s in subjects if s.paragraph == mention.paragraph and s.start < mention.start]):
             name = normalise_name(subject.text)
-            if name:
+            if name and not self.is_common_noun(name):
                 full = self.full_name(name, subject.paragraph, subject.start)
                 if self._gender_ok(full, gender):
                     return full
         for earlier, resolved in reversed(previous_speakers):
+            said_as = PRONOUNS.get(earlier.text.lower().strip())  # "he" said it: not a "she"
             if resolved and (earlier.paragraph, earlier.start) < (mention.paragraph, mention.start) \
-                    and self._gender_ok(resolved, gender):
+                    and self._gender_ok(resolved, gender) and not (gender and said_as and said_as != gender):
                 return resolved
         person = self._near(mention.paragraph, mention.start,
                             [p for p in self.people if p.recognised and self.gender_compatible(p, gender)])
@@ -220,3 +244,28 @@ def resolve_speakers(quotes: list[Quote], infos: list[ParagraphInfo], resolver: 
             speakers.append((mention, resolved))
         resolved_quotes.append(quote)
     return resolved_quotes
+
+
+def without_unknown_speakers(quotes: list[Quote], resolver: SpeakerResolver) -> list[Quote]:
+    """A speaker is a person or an organisation: a speaker written as "he"
+    or "she" that resolves to no one, or as a singular common noun the
+    article also writes in lower case ("Water"), is left out (the quote
+    keeps no speaker rather than a wrong or empty one). A plural
+    ("Officials"), "they", "we", "I", "it" and "who" stay as written: they
+    stand for a group, the speaker's own voice or a body the article names
+    by a noun."""
+    result = []
+    for quote in quotes:
+        written = (quote.speaker or "").strip()
+        name = normalise_name(written)
+        if written and quote.speaker_resolved is None and (
+                written.lower() in _THIRD_PERSON
+                or (name == written and resolver.is_common_noun(name) and not name.endswith("s"))):
+            quote = replace(quote, speaker=None, speaker_paragraph=None, speaker_start=None, speaker_end=None)
+        result.append(quote)
+    return result
+
+
+# Pronouns that stand for someone the article names ("I", "we" and "they"
+# speak for themselves or a group, and stay as written).
+_THIRD_PERSON = frozenset({"he", "him", "she", "her"})

@@ -1,0 +1,55 @@
+"""Speakers are people or organisations: never a common noun or an
+unresolved pronoun; a role resolves only to the person the article gives
+it; on short texts and in the built seeds and sample."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import rows
+from ingest.document.quotes import extract_quotes
+
+
+def speakers(paragraphs: list[str]) -> list[tuple]:
+    return [(q.text, q.speaker, q.speaker_resolved) for q in extract_quotes(paragraphs)]
+
+
+# --- on short texts ------------------------------------------------------------------------
+
+@pytest.mark.nlp
+def test_a_common_noun_is_never_a_speaker():
+    # "Water" opens a sentence; the article writes it in lower case too.
+    assert speakers(["The sea wall broke as water rose.", "Water said: “This will happen again.”"]) == [
+        ("This will happen again.", None, None)]
+    assert speakers(["As water drains from the canal town, shopkeepers count the cost.",
+                     "Water reached above the counter of the shop.",
+                     "“They said fifty years,” she said."]) == [("They said fifty years,", None, None)]
+
+
+@pytest.mark.nlp
+def test_an_unresolved_pronoun_is_no_speaker():
+    assert speakers(["The storm hit the town on Tuesday.", "“We had no time to do anything,” he said."]) == [
+        ("We had no time to do anything,", None, None)]
+
+
+@pytest.mark.nlp
+def test_a_body_of_people_or_a_plural_stays_a_speaker():
+    # "Police", "Officials": common nouns naming people, not "Water".
+    found = speakers(["The police closed the road and officials met at noon.",
+                      "Police said: “The road will stay closed tonight.”",
+                      "Officials said: “The wall will be repaired by spring.”"])
+    assert [s for _, s, _ in found] == ["Police", "Officials"]
+
+
+# --- in the built seeds and sample ------------------------------------------------------------
+
+@pytest.mark.shared
+@pytest.mark.nlp
+def test_no_common_noun_or_unresolved_pronoun_speaks_in_the_sample(site_db):
+    said = rows(site_db, "select speaker, speaker_resolved from quotes")
+    assert not [s for s in said if "Water" in s], said
+    assert not [s for s in said if s[0] and s[0].lower() in ("he", "she", "him", "her") and s[1] is None]
+    # Nor among the most quoted people the home page lists.
+    names = {n for (n,) in rows(site_db, "select coalesce(e.name, q.speaker_resolved) from quotes q "
+                                         "left join entities e on e.id = q.speaker_entity")}
+    assert "Water" not in names and "Aveiro" not in names
