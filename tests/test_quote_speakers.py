@@ -41,6 +41,21 @@ def test_a_body_of_people_or_a_plural_stays_a_speaker():
     assert [s for _, s, _ in found] == ["Police", "Officials"]
 
 
+@pytest.mark.nlp
+def test_a_role_resolves_only_to_the_person_given_that_role():
+    # Another named person is not the mayor: the role stays unresolved.
+    assert speakers(["Rui Tavares Gonçalves, the civil-protection commander, said 230 firefighters were deployed.",
+                     "“Nobody has died in Aveiro tonight,” the mayor said."]) == [
+        ("Nobody has died in Aveiro tonight,", "the mayor", None)]
+    # The role written before the name, or in apposition after it, even when
+    # a nearer person is named.
+    for first in ("Mayor Ana Reis toured the district with Rui Gonçalves.",
+                  "Ana Reis, the mayor, toured the district with Rui Gonçalves.",
+                  "The mayor, Ana Reis, toured the district with Rui Gonçalves."):
+        assert speakers([first, "Mr Gonçalves counted the boats.", "“Nobody has died tonight,” the mayor said."]) == [
+            ("Nobody has died tonight,", "the mayor", "Ana Reis")], first
+
+
 # --- in the built seeds and sample ------------------------------------------------------------
 
 @pytest.mark.shared
@@ -53,3 +68,23 @@ def test_no_common_noun_or_unresolved_pronoun_speaks_in_the_sample(site_db):
     names = {n for (n,) in rows(site_db, "select coalesce(e.name, q.speaker_resolved) from quotes q "
                                          "left join entities e on e.id = q.speaker_entity")}
     assert "Water" not in names and "Aveiro" not in names
+
+
+@pytest.mark.shared
+@pytest.mark.nlp
+def test_the_mayors_statement_is_one_cluster_in_the_sample(site_db):
+    # "... the mayor said" was given to another named person (the civil-protection
+    # commander), which split the statement in two.
+    clusters = rows(site_db, """select distinct m.cluster from quote_cluster_members m join quotes q on q.id = m.quote
+                                where q.text like 'Nobody has died in Aveiro tonight%'""")
+    assert len(clusters) == 1, clusters
+    members = rows(site_db, """select s.path, q.speaker, q.speaker_resolved from quote_cluster_members m
+        join quotes q on q.id = m.quote join articles a on a.id = q.article join sources s on s.id = a.source
+        where m.cluster = ?""", [clusters[0][0]])
+    assert {p.split("/")[-1].split("-")[0] for p, _, _ in members} >= {"harbour", "tidewatch", "meridian", "iberia"}
+    assert {r for _, _, r in members} <= {"Helena Duarte Marques", None}
+    assert rows(site_db, "select speaker from quote_clusters where id = ?", [clusters[0][0]]) == [
+        ("Helena Duarte Marques",)]
+    # A role the article gives no named person stays unresolved.
+    assert not rows(site_db, """select 1 from quotes where lower(speaker) like 'the mayor%'
+                                and speaker_resolved is not null and speaker_resolved != 'Helena Duarte Marques'""")

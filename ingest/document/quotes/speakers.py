@@ -19,6 +19,7 @@ from .records import ParagraphInfo, Quote, SpeakerMention, inside
 _NAME_TOKEN = re.compile(r"^[A-Z][\w’'-]*\.?$|^[A-Z]\.$")
 _NAME_RUN = re.compile(r"(?:[A-Z][a-z’'-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z’'-]+|[A-Z]\.|de|van|von|bin|al|da|di|del|la|le)){1,3}"
                        r"(?=[^\w]|$)")
+_APPOSITION = re.compile(r",\s+(?:the|a|an|its|their|his|her)\s+([^,.;:()“”\"]{1,60}?)\s*[,.;]")
 _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z][a-z’'-]*(?![\w’'-])")
 _FUNCTION_WORDS = frozenset("""
     the a an and but or if when while as after before in on at for from by with of to since though although
@@ -87,8 +88,11 @@ def collect_people(info: ParagraphInfo) -> None:
     named_subjects.sort(key=lambda t: t.i)
     info.subjects = [SpeakerMention(info.index, t.left_edge.idx, t.idx + len(t),
                                     _with_honorific(doc[t.left_edge.i:t.i + 1])) for t in named_subjects]
-    # Named subjects the recogniser missed ("Andrii Kovalenko spoke") are people too.
-    info.persons += [m for t, m in zip(named_subjects, info.subjects) if t.ent_type_ == ""
+    # Named subjects the recogniser missed ("Andrii Kovalenko spoke") are
+    # people too, and so is a name in apposition to a role, whatever the
+    # recogniser took it for.
+    info.persons += [m for t, m in zip(named_subjects, info.subjects)
+                     if (t.ent_type_ == "" or (t.dep_ == "appos" and t.head.lower_ in ROLE_NOUNS))
                      and not any(p.start <= t.idx < p.end for p in info.persons)]
 
 
@@ -142,6 +146,10 @@ class SpeakerResolver:
         before = info.text[max(0, mention.start - 40):mention.start].lower().split()
         titles = frozenset(w.strip(",.’'s") for w in before[-3:] if w.strip(",.’'s") in ROLE_NOUNS)
         titles |= frozenset(w.lower() for w in mention.text.split() if w.lower() in ROLE_NOUNS)
+        # And in apposition after it: "Ana Reis, the mayor, ...", "Rui Gonçalves, the district commander".
+        after = _APPOSITION.match(info.text, mention.end)
+        if after:
+            titles |= frozenset(w for w in after.group(1).lower().split() if w in ROLE_NOUNS)
         gender = _gender_hint(mention.text)
         recognised = info.doc is not None or bool(titles) or gender is not None
         self.people.append(Person(name, mention.paragraph, mention.start, gender, titles, recognised))
@@ -222,11 +230,12 @@ class SpeakerResolver:
     def _resolve_role(self, mention: SpeakerMention, role: str,
                       previous_speakers: Sequence[tuple[SpeakerMention, str]],
                       subjects: Sequence[SpeakerMention]) -> str | None:
-        titled = [p for p in self.people if role in p.title_words and len(p.name.split()) > 1]
+        """The person the article gives this role ("the mayor": "Mayor Ana
+        Reis", "Ana Reis, the mayor,"), nearest first; None when it gives it
+        to no one (another named person is not the mayor)."""
+        titled = [p for p in self.people if role in p.title_words]
         person = self._near(mention.paragraph, mention.start, titled)
-        if person:
-            return person.name
-        return self._resolve_pronoun(mention, None, previous_speakers, subjects)
+        return self.full_name(person.name, person.paragraph, person.start) if person else None
 
 
 def resolve_speakers(quotes: list[Quote], infos: list[ParagraphInfo], resolver: SpeakerResolver) -> list[Quote]:
