@@ -88,3 +88,43 @@ def test_the_mayors_statement_is_one_cluster_in_the_sample(site_db):
     # A role the article gives no named person stays unresolved.
     assert not rows(site_db, """select 1 from quotes where lower(speaker) like 'the mayor%'
                                 and speaker_resolved is not null and speaker_resolved != 'Helena Duarte Marques'""")
+
+
+# --- a block quote without marks joins its statement's cluster -----------------------------
+
+def test_a_block_that_starts_inside_another_version_joins_its_cluster():
+    from ingest.corpus.quote_clusters import cluster_quotes, shared_passages
+
+    versions = [
+        ("a", "In essence, Moscow has dragged another state into this war, and to the fullest extent possible. "
+              "And if this is not escalation, then what is the escalation that so many have been talking about?",
+         "Outlet A", "2024-10-28", "Volodymyr Zelensky"),
+        ("b", "Moscow has dragged another state into this war, and to the fullest extent possible. "
+              "If this is not escalation, what is?", "Outlet B", "2024-10-28", "Volodymyr Zelenskiy"),
+        # Another outlet's block quote: one sentence in common, then words of its own.
+        ("c", "And if this is not escalation, then what is the escalation that many have been talking about? "
+              "It is Putin who is taking steps that are expanding and prolonging this war. It is he who is pushing "
+              "back the possibility of peace. And he wants the world to have more problems in Asia as well.",
+         "Outlet C", "2024-10-29", "Volodymyr Zelensky"),
+        # The same words said by someone else never join.
+        ("d", "And if this is not escalation, then what is the escalation that many have been talking about? "
+              "Nobody in Brussels can answer that.", "Outlet D", "2024-10-29", "Anneli Korhonen"),
+    ]
+    assert shared_passages([v[1] for v in versions], ["zelen", "zelen", "zelen", "korho"]) == [(0, 1), (0, 2)]
+    clusters = cluster_quotes(versions)
+    assert [set(c.members) for c in clusters] == [{"a", "b", "c"}]
+
+
+@pytest.mark.shared
+@pytest.mark.nlp
+def test_seed_002s_unmarked_block_quote_joins_its_statements_cluster(site_db):
+    block = rows(site_db, """select q.id, q.kind, q.speaker_resolved from quotes q join articles a on a.id = q.article
+                             join sources s on s.id = a.source
+                             where s.path like '%002_%' and q.text like 'And if this is not escalation%'""")
+    assert len(block) == 1 and block[0][1:] == ("block", "Volodymyr Zelensky"), block
+    clusters = rows(site_db, "select cluster from quote_cluster_members where quote = ?", [block[0][0]])
+    assert len(clusters) == 1, clusters
+    seeds = {path.split("/")[-1][:3] for (path,) in rows(site_db, """
+        select s.path from quote_cluster_members m join articles a on a.id = m.article
+        join sources s on s.id = a.source where m.cluster = ?""", [clusters[0][0]])}
+    assert {"000", "001", "002", "004"} <= seeds, seeds

@@ -14,7 +14,11 @@ that contains a short one (a block quote holding several statements) joins
 the short one's cluster without merging it with its other statements, so it
 may be in several clusters. Known speakers must agree (by surname stem, so
 Zelensky, Zelenskiy and Zelenskyy agree); a quote with no known speaker can
-join a cluster but never bridges two speakers' clusters.
+join a cluster but never bridges two speakers' clusters. Two quotes of one
+known speaker that share a run of SHARED_RUN words in a row (a block quote
+without marks that starts in the middle of another outlet's quote) are
+versions too, whatever their stems: the longer joins the shorter's cluster
+the same way.
 
 Candidate pairs come from an inverted index on stems: each quote is looked
 up by its rarest stems only, enough of them that any pair passing the
@@ -41,6 +45,11 @@ MAX_LENGTH_RATIO = 2.5
 # Stems carried by more quotes than this are never used to find candidates.
 MAX_POSTINGS = 5000
 STEM_LENGTH = 5
+# Words in a row, stop words included, that two quotes of one speaker must
+# share to be versions of one statement whatever else they hold.
+SHARED_RUN = 10
+# A run carried by more quotes than this is a formula, not a passage.
+MAX_SHARED_POSTINGS = 50
 
 STOP_WORDS = frozenset("""
     a about above after again against all am an and any are as at be because been before being below between
@@ -210,6 +219,13 @@ def cluster_quotes(items: Iterable[QuoteItem | tuple]) -> list[Cluster]:
             union.union(i, j)
         else:
             contained.append((long_, short))
+    # A passage of several words shared word for word by two quotes of one
+    # speaker: a version split elsewhere (a block quote that starts in the
+    # middle of another outlet's quote) carries the same statement.
+    for i, j in shared_passages([q.text for q in quotes], speakers):
+        short, long_ = (i, j) if (len(stem_sets[i]), i) <= (len(stem_sets[j]), j) else (j, i)
+        if union.find(short) != union.find(long_):
+            contained.append((long_, short))
     groups: dict[int, set[int]] = defaultdict(set)
     for index in range(len(quotes)):
         groups[union.find(index)].add(index)
@@ -220,6 +236,33 @@ def cluster_quotes(items: Iterable[QuoteItem | tuple]) -> list[Cluster]:
     clusters.sort(key=lambda ordered: _order(ordered[0]))
     return [Cluster(tuple(q.quote_id for q in ordered), ordered[0].quote_id,
                     tuple(dict.fromkeys(q.outlet for q in ordered if q.outlet))) for ordered in clusters]
+
+
+def _words(text: str) -> list[str]:
+    return [w.replace("’", "'").lower() for w in _WORD.findall(text or "")]
+
+
+def shared_passages(texts: Sequence[str], speakers: Sequence[str | None]) -> list[tuple[int, int]]:
+    """Pairs (i, j), i < j, of quotes of the same known speaker (keys from
+    `_speaker_key`) that share a run of SHARED_RUN words, stop words
+    included ("and if this is not escalation then what is the escalation"),
+    whatever their lengths. Found through an index of the runs, so the work
+    grows with the words, not with the pairs of quotes."""
+    postings: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for index, (text, speaker) in enumerate(zip(texts, speakers)):
+        if speaker is None:
+            continue
+        words = _words(text)
+        for run in {tuple(words[k:k + SHARED_RUN]) for k in range(len(words) - SHARED_RUN + 1)}:
+            postings[run].append(index)
+    pairs = set()
+    for indexes in postings.values():
+        if 1 < len(indexes) <= MAX_SHARED_POSTINGS:
+            for a, i in enumerate(indexes):
+                for j in indexes[a + 1:]:
+                    if speakers[i] == speakers[j]:
+                        pairs.add((i, j))
+    return sorted(pairs)
 
 
 def _order(quote: QuoteItem) -> tuple:
