@@ -178,6 +178,14 @@ RULES = {
                        r"\b(?:make|making) a (?:donation|contribution) to\b|\bdonate (?:now|today|to us)\b|"
                        r"\bsupport (?:us|our (?:journalism|work|reporting)|independent journalism)\b|"
                        r"\bbecome a (?:member|supporter|subscriber|patron)\b",
+    "subscription appeal": r"\bsubscribe (?:now|today|here|to (?:our|the|us))\b|\balready a (?:subscriber|member)\b|"
+                           r"\b(?:start|get|begin) (?:your|a) (?:free )?(?:trial|subscription)\b|"
+                           r"\b(?:subscribers?|members?)[- ]only\b|\bunlimited (?:digital )?access\b|"
+                           r"\babonnez-vous\b|\bjetzt abonnieren\b|\bsuscr[ií]bete\b|\bassine (?:já|agora)\b",
+    "newsletter appeal": r"\b(?:sign up|subscribe|register)\b.{0,60}\b(?:newsletters?|briefings?|inbox)\b|"
+                         r"\bnewsletters?\b.{0,60}\b(?:sign up|subscribe|inbox)\b|"
+                         r"\b(?:inscrivez-vous|abonnez-vous) (?:à|a) (?:notre|la|nos) (?:newsletter|lettre)|"
+                         r"\bnewsletter abonnieren\b|\bsuscr[ií]bete a (?:nuestro|la) (?:newsletter|bolet)",
     "comment prompt": r"^(?:no|\d+) comments?$|\bcomments? (?:are|is) (?:appreciated|welcome|closed|moderated)|"
                       r"\bthanks? (?:you )?for (?:viewing|reading|visiting)\b|\bleave a (?:comment|reply)\b|"
                       r"\bjoin (?:our|the) (?:commenting|conversation|discussion)",
@@ -398,6 +406,125 @@ def reason_for(text: str) -> str:
         return f"rule: {rule}"
     kinds = [name for name, rx in _LEXICON_RE.items() if rx.search(text)]
     return "furniture: " + ", ".join(kinds) if kinds else "not article prose"
+
+
+# --- cuts that need the page around a line --------------------------------------
+
+# The rules that cut an outlet's appeal to its readers (money, subscription,
+# newsletter, membership): the paragraphs around such a line that speak in
+# the outlet's voice about its own work belong to the same appeal.
+APPEAL_RULES = ("donation appeal", "subscription appeal", "newsletter appeal")
+# ("us" in lower case only: "US" is the country.)
+_OUTLET_VOICE = re.compile(
+    r"\b(?:(?i:we|our|ours|nous|notre|nos|wir|unser\w*|uns|nosotros|nuestr[oa]s?|nós|nosso|nossa|noi|nostr[oiae])|us)\b")
+_OUTLET_WORK = re.compile(
+    r"journalis|reporters?\b|reporting|newsroom|paywall|readers?\b|subscri|members?hip|donat|documentar|"
+    r"independent|on the ground|fact|\bsupport|rédaction|lecteurs|journalistes|abonn|redaktion|leser|"
+    r"periodis|lectores|suscrip|jornalis|leitores|giornalis|lettori", re.IGNORECASE)
+
+
+def _outlet_voice(text: str) -> bool:
+    """A paragraph in which the outlet speaks of its own work: "we" or "our"
+    with the words of journalism and its funding, and no quotation (a
+    reporter quoting someone who says "we" is reporting)."""
+    return (len(text) <= 1500 and not _QUOTES.search(text)
+            and bool(_OUTLET_VOICE.search(text)) and bool(_OUTLET_WORK.search(text)))
+
+
+_CREDIT_TAIL = re.compile(r"\s*(?:\([^()]*\)|[|/–—-]\s*(?:photo|image|picture|credit|foto|bild)\b.*)\s*$",
+                          re.IGNORECASE)
+
+
+def _uncredited(text: str) -> str:
+    return _CREDIT_TAIL.sub("", text).strip().casefold()
+
+
+def _content_words(text: str) -> set[str]:
+    """The words that carry a line's subject, cut to their first five letters
+    (so "Syrian" meets "Syria", "troops" meets "troop")."""
+    return {w.lower()[:5] for w in _WORD.findall(text)
+            if len(w) > 3 and not w.isdigit() and w.lower() not in FUNCTION_WORDS}
+
+
+# An inserted caption or teaser: at most this many words, sharing at most
+# this share of its subject words with the rest of the article, between two
+# kept paragraphs of an article of at least OFF_TOPIC_MIN_BODY lines.
+OFF_TOPIC_MAX_WORDS = 45
+OFF_TOPIC_MAX_SHARED = 0.3
+OFF_TOPIC_MIN_BODY = 6
+
+
+def _reads_as_caption(text: str) -> bool:
+    """A line that reads as a caption: no quotation, and either a photo
+    credit, or full sentences closed by a short one with no verb (a video
+    caption's "A cargo plane and helicopter.")."""
+    if _QUOTES.search(text) or text[:1] in "([":
+        return False
+    if is_caption(text):
+        return True
+    if not text.endswith("."):
+        return False
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
+    last = [w.lower().strip(".,;") for w in sentences[-1].split()]
+    return len(sentences) >= 2 and 2 <= len(last) <= 6 and last[0] in _ARTICLES \
+        and not any(w in _FINITE or w.endswith("ed") for w in last[1:])
+
+
+_ARTICLES = {"a", "an", "the", "un", "une", "le", "la", "les", "der", "die", "das", "ein", "eine", "el", "los",
+             "las", "uno", "o", "os", "um", "uma", "il", "lo", "gli"}
+_FINITE = {"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "said", "says",
+           "did", "does", "do", "be", "been", "may", "might", "must", "should", "est", "sont", "ist", "sind",
+           "es", "son", "é", "são", "è", "sono"}
+
+
+def context_cuts(lines: list[str], keep: list[bool], title_index: int | None = None) -> dict[int, str]:
+    """Lines the per-line decision kept but the page around them cuts, with
+    the reason:
+
+    - an appeal: a paragraph in the outlet's voice (see `_outlet_voice`) next
+      to a line an appeal rule cuts, or next to one such paragraph, so an
+      appeal of several paragraphs goes whole, wherever it stands;
+    - a caption's uncredited twin: a line that is a cut caption without its
+      credit (pages dump a photo's caption twice);
+    - an inserted caption or teaser about another subject: a short line
+      between two kept paragraphs that shares little with the rest of the
+      article and reads as a caption (`_reads_as_caption`).
+    """
+    n = len(lines)
+    cut: dict[int, str] = {}
+    # Appeals, grown from the lines the appeal rules cut.
+    appeal = [rule_for(line) in APPEAL_RULES for line in lines]
+    grown = True
+    while grown:
+        grown = False
+        for i in range(n):
+            if keep[i] and i not in cut and i != title_index and _outlet_voice(lines[i]) \
+                    and ((i > 0 and appeal[i - 1]) or (i + 1 < n and appeal[i + 1])):
+                cut[i] = "appeal: beside a donation, subscription or newsletter appeal"
+                appeal[i] = grown = True
+    # Uncredited twins of the captions that were cut.
+    cut_captions = {_uncredited(line) for line, k in zip(lines, keep) if not k and is_caption(line)}
+    cut_captions.discard("")
+    for i, line in enumerate(lines):
+        if keep[i] and i not in cut and not is_caption(line) and len(line.split()) >= 4 \
+                and line.strip().casefold() in cut_captions:
+            cut[i] = "caption: the uncredited twin of a credited caption"
+    # Inserted captions and teasers about another subject.
+    body = [i for i in range(n) if keep[i] and i not in cut and i != title_index]
+    if len(body) >= OFF_TOPIC_MIN_BODY:
+        words = {i: _content_words(lines[i]) for i in body}
+        for k in range(1, len(body) - 1):
+            i = body[k]
+            if len(lines[i].split()) > OFF_TOPIC_MAX_WORDS or not words[i]:
+                continue
+            if not (_prose(len(lines[body[k - 1]].split()), lines[body[k - 1]])
+                    and _prose(len(lines[body[k + 1]].split()), lines[body[k + 1]])):
+                continue
+            rest = set().union(*(words[j] for j in body if j != i))
+            shared = _ratio(len(words[i] & rest), len(words[i]))
+            if shared <= OFF_TOPIC_MAX_SHARED and _reads_as_caption(lines[i]):
+                cut[i] = f"caption: another subject between paragraphs ({shared:.0%} of its words in the article)"
+    return cut
 
 
 # A page none of whose lines (the title aside) has this many words is a

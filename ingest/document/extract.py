@@ -627,6 +627,10 @@ def from_text(text: str, url: str | None = None, title: str | None = None, model
         decisions = clean.classify(lines, guess, model)
     else:
         decisions = [(clean.rule_for(line) is None, None) for line in lines]
+    # What the page around a line cuts (appeals of several paragraphs, a
+    # caption's uncredited twin, a caption about another subject).
+    context = clean.context_cuts(lines, [keep for keep, _score in decisions], guess)
+    decisions = [(keep and i not in context, score) for i, (keep, score) in enumerate(decisions)]
     kept = [i for i, (keep, _score) in enumerate(decisions) if keep and i != guess]
     if not kept:
         raise NoArticle("no article text found: nothing on the page reads as article prose")
@@ -644,6 +648,8 @@ def from_text(text: str, url: str | None = None, title: str | None = None, model
             continue
         if keep:
             body.append(line)
+        elif i in context:
+            removed.append((i, line, context[i], score))
         elif metadata.is_byline_or_date(line) and start <= i < start + 8:
             removed.append((i, line, "byline or date line", score))
         else:
