@@ -286,9 +286,11 @@ SEED_PEOPLE = {
     "Volodymyr Zelensky": {"Zelensky", "Zelenskiy", "Volodymyr Zelensky", "Volodymyr Zelenskiy"},
     "Andrii Kovalenko": {"Andrii Kovalenko", "Kovalenko"},
     "Vladimir Putin": {"Putin", "Vladimir Putin"},
-    "Bashar al-Assad": {"Bashar al-Assad"},
-    "Elon Musk": {"Elon Musk"},
 }
+# Named only in what the cleaner cuts (the Independent's donation appeal, photo captions,
+# the blog repost's caption about another subject): never among the names.
+SEED_NAMES_CUT = {"Elon Musk", "Bashar al-Assad", "Jaeger Brigade", "Independent"}
+SEED_PLACES_CUT = {"Zaporizhzhia", "Latakia"}  # in photo captions only
 SEED_ORGS = {
     "Kremlin": {"Kremlin"},
     "NATO": {"Nato", "NATO"},
@@ -298,8 +300,6 @@ SEED_ORGS = {
     "Ministry of Defense of Ukraine": {"Ministry of Defense of Ukraine"},
     "Reuters": {"Reuters"},
     "Telegram": {"Telegram"},
-    "Jaeger Brigade": {"Jaeger Brigade"},
-    "Independent": {"Independent"},
 }
 
 
@@ -323,7 +323,16 @@ def seed_resolution():
 
 
 def _by_name(result, type_):
-    return {e.name: e for e in result.entities if e.type == type_}
+    """Entities of a type by name, and by each spelling they were written
+    in (the name shown is the commonest full spelling, which a tie between
+    "Zelensky" and "Zelenskiy" may decide either way)."""
+    found = {}
+    for e in result.entities:
+        if e.type == type_:
+            for alias in (*e.aliases, e.name):
+                found.setdefault(alias, e)
+            found[e.name] = e
+    return found
 
 
 @pytest.mark.shared
@@ -334,6 +343,7 @@ def test_seed_people_and_organisations_with_their_variants(seed_resolution):
         for name, variants in expected.items():
             assert name in got, f"{type_} {name} not found; got {sorted(got)}"
             assert variants <= set(got[name].aliases), (name, got[name].aliases)
+    assert not SEED_NAMES_CUT & ({e.name for e in result.entities} | {a for e in result.entities for a in e.aliases})
     zelensky = _by_name(result, "person")["Volodymyr Zelensky"]
     assert zelensky.article_count == 5
     assert "Kovalenko" not in zelensky.aliases and "Zelenska" not in zelensky.aliases
@@ -342,9 +352,13 @@ def test_seed_people_and_organisations_with_their_variants(seed_resolution):
 @pytest.mark.shared
 def test_seed_places_are_on_the_map_where_they_belong(seed_resolution):
     found, result = seed_resolution
+    texts = _seed_articles(shared_path("corpus", "seeds"))
     reference = json.loads(FIXTURE.read_text("utf-8"))["seed_places"]
     for ref in reference:
         matches = [result.of(a, i) for a, ms in found.items() for i, m in enumerate(ms) if m.text == ref["text"]]
+        if ref["text"] in SEED_PLACES_CUT:
+            assert not matches and not any(ref["text"] in p for ps in texts.values() for p in ps)
+            continue
         assert matches, f"{ref['text']} not recognised"
         for entity in matches:
             assert entity.type == "place", (ref["text"], entity)
@@ -356,7 +370,7 @@ def test_seed_places_are_on_the_map_where_they_belong(seed_resolution):
     assert {"North Korea", "DPRK"} <= set(places["North Korea"].aliases)
     # Nothing on the map that is not a place in the seeds.
     assert {e.name for e in result.entities if e.type == "place" and e.latitude is not None} == \
-        {ref["name"] if ref["name"] != "Zaporizhzhia" else "Zaporizhzhya" for ref in reference}
+        {ref["name"] for ref in reference if ref["text"] not in SEED_PLACES_CUT}
 
 
 @pytest.mark.shared
