@@ -274,12 +274,14 @@ def alias_resolution(fixture: Path) -> list[str]:
 # --- geocoding -----------------------------------------------------------------------------
 
 def geocoding(shared: Path, fixture: Path) -> list[str]:
+    """The seeds' places as their whole pages write them (photo captions
+    included, which the cleaner cuts from the bodies: Zaporizhzhia and
+    Latakia are only there), each resolved and compared with the reference."""
     reference = json.loads(fixture.read_text("utf-8"))["seed_places"]
     seeds = sorted((shared / "corpus" / "seeds").glob("*.txt"))
     articles = {}
     for path in seeds:
-        article = extract.from_text(path.read_text("utf-8"))
-        articles[path.name] = entities.recognise([article.title or "", *article.paragraphs])
+        articles[path.name] = entities.recognise(extract.text_paragraphs(path.read_text("utf-8")))
     result = entity_resolution.resolve(articles)
     by_alias: dict[str, list] = {}
     for (article, i), entity_id in result.mention_entity.items():
