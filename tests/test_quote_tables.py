@@ -83,3 +83,18 @@ def test_a_quote_that_opens_two_clusters_gives_two_ids(tmp_path):
     db = build(tmp_path, corpus)
     ids = [i for (i,) in rows(db, "select id from quote_clusters order by id")]
     assert len(ids) == len(set(ids)) == 2
+
+
+async def test_the_speaker_facet_counts_one_value_per_person(ds, site_db):
+    """However the articles wrote the name ("Zelensky", "Mr Zelensky",
+    "Volodymyr Zelenskiy"), the quotes table's speaker facet has one value
+    per person, with all their quotes."""
+    r = await ds.client.get("/press_atlas/quotes.json?_extra=facet_results&_size=0")
+    assert r.status_code == 200
+    values = r.json()["facet_results"]["results"]["speaker_entity"]["results"]
+    zelensky = [v for v in values if v["value"] == "person:volodymyr-zelensky"]
+    [(count, spellings)] = rows(site_db, """select count(*), count(distinct speaker_resolved) from quotes
+                                            where speaker_entity = 'person:volodymyr-zelensky'""")
+    assert len(zelensky) == 1 and zelensky[0]["count"] == count and spellings >= 2
+    assert zelensky[0]["label"].startswith("Volodymyr Zelensk")
+    assert len({v["label"] for v in values}) == len(values)  # no person split across values
