@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -513,16 +514,17 @@ def context_cuts(lines: list[str], keep: list[bool], title_index: int | None = N
     body = [i for i in range(n) if keep[i] and i not in cut and i != title_index]
     if len(body) >= OFF_TOPIC_MIN_BODY:
         words = {i: _content_words(lines[i]) for i in body}
+        lines_with = Counter(w for i in body for w in words[i])  # each line counts a word once
         for k in range(1, len(body) - 1):
             i = body[k]
-            if len(lines[i].split()) > OFF_TOPIC_MAX_WORDS or not words[i]:
+            if len(lines[i].split()) > OFF_TOPIC_MAX_WORDS or not words[i] or not _reads_as_caption(lines[i]):
                 continue
             if not (_prose(len(lines[body[k - 1]].split()), lines[body[k - 1]])
                     and _prose(len(lines[body[k + 1]].split()), lines[body[k + 1]])):
                 continue
-            rest = set().union(*(words[j] for j in body if j != i))
-            shared = _ratio(len(words[i] & rest), len(words[i]))
-            if shared <= OFF_TOPIC_MAX_SHARED and _reads_as_caption(lines[i]):
+            # A word is elsewhere in the article when another line has it too.
+            shared = _ratio(sum(lines_with[w] > 1 for w in words[i]), len(words[i]))
+            if shared <= OFF_TOPIC_MAX_SHARED:
                 cut[i] = f"caption: another subject between paragraphs ({shared:.0%} of its words in the article)"
     return cut
 
