@@ -93,7 +93,7 @@ def test_the_mayors_statement_is_one_cluster_in_the_sample(site_db):
 # --- a block quote without marks joins its statement's cluster -----------------------------
 
 def test_a_block_that_starts_inside_another_version_joins_its_cluster():
-    from ingest.corpus.quote_clusters import cluster_quotes, shared_passages
+    from ingest.corpus.quote_clusters import cluster_quotes, shared_runs
 
     versions = [
         ("a", "In essence, Moscow has dragged another state into this war, and to the fullest extent possible. "
@@ -110,7 +110,7 @@ def test_a_block_that_starts_inside_another_version_joins_its_cluster():
         ("d", "And if this is not escalation, then what is the escalation that many have been talking about? "
               "Nobody in Brussels can answer that.", "Outlet D", "2024-10-29", "Anneli Korhonen"),
     ]
-    assert shared_passages([v[1] for v in versions], ["zelen", "zelen", "zelen", "korho"]) == [(0, 1), (0, 2)]
+    assert shared_runs([v[1] for v in versions], ["zelen", "zelen", "zelen", "korho"]) == [(0, 1), (0, 2)]
     clusters = cluster_quotes(versions)
     assert [set(c.members) for c in clusters] == [{"a", "b", "c"}]
 

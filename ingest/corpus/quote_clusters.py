@@ -29,6 +29,7 @@ with the pairs that share rare words, not with n².
 from __future__ import annotations
 
 import difflib
+import hashlib
 import math
 import re
 from bisect import bisect_right
@@ -222,7 +223,7 @@ def cluster_quotes(items: Iterable[QuoteItem | tuple]) -> list[Cluster]:
     # A passage of several words shared word for word by two quotes of one
     # speaker: a version split elsewhere (a block quote that starts in the
     # middle of another outlet's quote) carries the same statement.
-    for i, j in shared_passages([q.text for q in quotes], speakers):
+    for i, j in shared_runs([q.text for q in quotes], speakers):
         short, long_ = (i, j) if (len(stem_sets[i]), i) <= (len(stem_sets[j]), j) else (j, i)
         if union.find(short) != union.find(long_):
             contained.append((long_, short))
@@ -242,26 +243,26 @@ def _words(text: str) -> list[str]:
     return [w.replace("’", "'").lower() for w in _WORD.findall(text or "")]
 
 
-def shared_passages(texts: Sequence[str], speakers: Sequence[str | None]) -> list[tuple[int, int]]:
+def shared_runs(texts: Sequence[str], speakers: Sequence[str | None]) -> list[tuple[int, int]]:
     """Pairs (i, j), i < j, of quotes of the same known speaker (keys from
     `_speaker_key`) that share a run of SHARED_RUN words, stop words
     included ("and if this is not escalation then what is the escalation"),
-    whatever their lengths. Found through an index of the runs, so the work
-    grows with the words, not with the pairs of quotes."""
-    postings: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    whatever their lengths. Found through an index of the runs by speaker
+    (each run kept as an 8-byte digest, not its words), so the work and the
+    memory grow with the words, not with the pairs of quotes."""
+    postings: dict[tuple[str, bytes], list[int]] = defaultdict(list)
     for index, (text, speaker) in enumerate(zip(texts, speakers)):
         if speaker is None:
             continue
         words = _words(text)
-        for run in {tuple(words[k:k + SHARED_RUN]) for k in range(len(words) - SHARED_RUN + 1)}:
-            postings[run].append(index)
+        runs = {" ".join(words[k:k + SHARED_RUN]) for k in range(len(words) - SHARED_RUN + 1)}
+        for run in runs:
+            postings[(speaker, hashlib.blake2b(run.encode(), digest_size=8).digest())].append(index)
     pairs = set()
     for indexes in postings.values():
         if 1 < len(indexes) <= MAX_SHARED_POSTINGS:
             for a, i in enumerate(indexes):
-                for j in indexes[a + 1:]:
-                    if speakers[i] == speakers[j]:
-                        pairs.add((i, j))
+                pairs.update((i, j) for j in indexes[a + 1:])
     return sorted(pairs)
 
 
