@@ -100,6 +100,20 @@ async def screenshot(page, path, max_height: int = 2600) -> None:
                           clip={"x": 0, "y": 0, "width": width, "height": min(height, max_height)})
 
 
+# Cells whose content runs over the next cell of their row (text printed
+# over text): what a reader sees, whatever the page.
+OVERLAPPING_CELLS = """() => [...document.querySelectorAll('tr')].flatMap(tr => {
+    const cells = [...tr.children];
+    return cells.slice(0, -1).filter((cell, i) => {
+        const next = cells[i + 1].getBoundingClientRect();
+        return [...cell.querySelectorAll('*')].some(el => {
+            const r = el.getBoundingClientRect();
+            return r.width && r.right > next.left + 1 && r.top < next.bottom && r.bottom > next.top;
+        });
+    }).map(cell => cell.textContent.trim().slice(0, 60));
+}).slice(0, 5)"""
+
+
 PAGES = ["home", "search", "article", "entity", "story", "quote-cluster", "api", "articles", "canned-query",
          "canned-query-wide"]
 
@@ -111,6 +125,7 @@ async def test_main_page_accessible_on_desktop_and_phone(browser, site, main_pag
         page = await tab.goto(main_pages[name])
         violations = await serious_violations(page)
         assert not violations, "\n".join(violations)
+        assert not await page.evaluate(OVERLAPPING_CELLS)
         await screenshot(page, SCREENSHOTS / f"{name}-desktop.jpg")
     async with Tab(browser, site, viewport=PHONE, is_mobile=True, has_touch=True) as tab:
         page = await tab.goto(main_pages[name])
@@ -120,6 +135,7 @@ async def test_main_page_accessible_on_desktop_and_phone(browser, site, main_pag
             .map(el => el.tagName + '.' + el.className).slice(0, 5)""")
         width = await page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"] and not overflow, (width, overflow)
+        assert not await page.evaluate(OVERLAPPING_CELLS)
         violations = await serious_violations(page)
         assert not violations, "\n".join(violations)
         await screenshot(page, SCREENSHOTS / f"{name}-phone.jpg")
